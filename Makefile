@@ -1,0 +1,53 @@
+# kcache — the two commands a new user needs are `make demo` and `make test`.
+SWIFT ?= swift
+SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
+TEST_PACKAGES := curl
+PIP_PACKAGES := kubernetes
+
+.PHONY: all build release demo test deps test-deps bench clean
+
+all: build
+
+## deps: install the system libraries the build links against, when missing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; \
+	    (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
+	  else echo "missing system packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+## test-deps: what the tests use besides the build: curl, kubectl and the Python client.
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
+	  else echo "missing packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+	@python3 -c 'import kubernetes' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
+	  || echo "note: could not install the Python kubernetes client; its tests will say they skip"
+	@command -v kubectl >/dev/null || echo "note: kubectl is not installed; kubectl tests will say they skip (https://kubernetes.io/docs/tasks/tools/)"
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: build everything in debug and run every test target.
+test: test-deps
+	$(SWIFT) build --build-tests 2>&1 | tee .build-warnings.log | grep -E "^(error|warning)|: (error|warning):" | grep -v "/.build/checkouts/" || true
+	@if grep -E ": warning:" .build-warnings.log | grep -v "/.build/checkouts/" | grep -q .; then echo "warnings in our targets (see above)"; rm -f .build-warnings.log; exit 1; fi; rm -f .build-warnings.log
+	$(SWIFT) test --skip-build
+
+## demo: a simulated cluster with kcache in front of it; prints what to try.
+demo: deps
+	$(SWIFT) build -c release --product kcache
+	.build/release/kcache demo
+
+bench: deps
+	$(SWIFT) build -c release --product kcache-bench
+	.build/release/kcache-bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,71 @@
+/// Identifies one object of a resource: its namespace (empty for cluster-scoped kinds) and name.
+///
+/// Keys order as the API server's storage keys do: by the bytes of `namespace/name` (or of
+/// `name` alone for cluster-scoped objects), so `a-b/x` sorts before `a/x` because `-` (0x2D)
+/// is below `/` (0x2F). LIST items, continue tokens and the cache's iteration all use this order.
+public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+
+    public init(namespace: String = "", name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// The storage key below the resource's prefix: `namespace/name`, or `name` when the
+    /// object is cluster-scoped.
+    public var storageKey: String {
+        namespace.isEmpty ? name : "\(namespace)/\(name)"
+    }
+
+    public var description: String { storageKey }
+
+    /// Byte order of the storage keys, computed without building them.
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        compareStorageKeys(lhs, rhs) < 0
+    }
+
+    /// Three-way comparison of the storage keys' bytes: negative, zero or positive.
+    public static func compareStorageKeys(_ lhs: ObjectKey, _ rhs: ObjectKey) -> Int {
+        // Cluster-scoped keys are just the name; namespaced keys are namespace + "/" + name.
+        // Walk both as (namespace, separator, name) byte sequences.
+        var left = StorageKeyBytes(lhs)
+        var right = StorageKeyBytes(rhs)
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case let (l?, r?):
+                if l != r { return l < r ? -1 : 1 }
+            }
+        }
+    }
+}
+
+/// Iterates the bytes of an `ObjectKey`'s storage key without allocating it.
+private struct StorageKeyBytes: IteratorProtocol {
+    private var namespace: String.UTF8View.Iterator
+    private var name: String.UTF8View.Iterator
+    private var pendingSeparator: Bool
+    private var inName: Bool
+
+    init(_ key: ObjectKey) {
+        namespace = key.namespace.utf8.makeIterator()
+        name = key.name.utf8.makeIterator()
+        pendingSeparator = !key.namespace.isEmpty
+        inName = key.namespace.isEmpty
+    }
+
+    mutating func next() -> UInt8? {
+        if !inName {
+            if let byte = namespace.next() { return byte }
+            inName = true
+            if pendingSeparator {
+                pendingSeparator = false
+                return UInt8(ascii: "/")
+            }
+        }
+        return name.next()
+    }
+}

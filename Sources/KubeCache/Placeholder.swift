@@ -1,0 +1,1 @@
+// KubeCache: filled by its issue.

@@ -1,0 +1,1 @@
+// KubeProxy: filled by its issue.

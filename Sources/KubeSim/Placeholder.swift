@@ -1,0 +1,1 @@
+// KubeSim: filled by its issue.

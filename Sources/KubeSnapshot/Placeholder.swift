@@ -1,0 +1,1 @@
+// KubeSnapshot: filled by its issue.

@@ -1,0 +1,1 @@
+// KubeTestSupport: filled by its issue.

@@ -1,0 +1,1 @@
+// KubeUpstream: filled by its issue.

@@ -1,0 +1,2 @@
+import KubeAPI
+print("kcache")
