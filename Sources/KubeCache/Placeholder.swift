@@ -1,1 +1,0 @@
-// KubeCache: filled by its issue.

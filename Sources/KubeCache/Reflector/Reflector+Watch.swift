@@ -1,0 +1,78 @@
+import KubeAPI
+
+extension Reflector {
+    /// How one upstream watch ended.
+    enum WatchOutcome {
+        /// The upstream said our RV is too old: relist.
+        case expired
+        /// The stream ended (timeout, connection closed by the upstream).
+        case ended(hadEvents: Bool, lasted: Duration)
+    }
+
+    /// Watches from the cache's RV until the stream ends, applying every event.
+    func watchOnce() async throws -> WatchOutcome {
+        let start = ContinuousClock.now
+        let timeout = configuration.minimumWatchTimeout * Double.random(in: 1..<2)
+        let resourceVersion = cache.resourceVersion
+        let request = ListerWatcherRequest(
+            resourceVersion: resourceVersion, allowWatchBookmarks: true,
+            timeoutSeconds: Int(timeout.components.seconds))
+        let lines = try await listerWatcher.watch(request)
+        let wasRestored = cache.readiness == .restored
+        cache.setReadiness(.synced)
+        statistics.record(\.watches)
+        logger.info(wasRestored ? "watch resumed from snapshot" : "watch started",
+                    metadata: ["resourceVersion": "\(resourceVersion)"])
+        var hadEvents = false
+        for try await line in lines {
+            hadEvents = true
+            if case .expired = try handle(line: line) { return .expired }
+        }
+        return .ended(hadEvents: hadEvents, lasted: .now - start)
+    }
+
+    private enum LineOutcome { case handled, expired }
+
+    /// Applies one event line; a malformed one is counted, logged and skipped.
+    private func handle(line: [UInt8]) throws -> LineOutcome {
+        let event: WatchEventLine
+        do {
+            event = try WatchEventLine(parsing: line)
+        } catch {
+            statistics.record(\.malformedEvents)
+            logger.warning("skipped malformed watch event", metadata: ["error": "\(error)", "bytes": "\(line.count)"])
+            return .handled
+        }
+        let objectBytes = line[event.object]
+        switch event.type {
+        case .added, .modified, .deleted:
+            do {
+                let resource = cache.resource.apiResource
+                let object = try ObjectJSON.settingTypeMeta(
+                    kind: resource.kind, apiVersion: resource.apiVersion, of: Array(objectBytes))
+                let encoded = WatchEventEncoder.encode(event.type, object: object)
+                let objectRange = (encoded.count - 2 - object.count)..<(encoded.count - 2)
+                let cached = try CachedObject(json: encoded[objectRange], resource: cache.resource)
+                if cache.apply(event.type, object: cached, encodedLine: encoded) == .stale {
+                    statistics.record(\.staleEvents)
+                }
+                statistics.record(\.events)
+            } catch {
+                statistics.record(\.malformedEvents)
+                logger.warning("skipped malformed watch event", metadata: ["error": "\(error)"])
+            }
+        case .bookmark:
+            let metadata = try? objectBytes.withUnsafeBytes { try ObjectJSON.metadata(of: $0) }
+            if let resourceVersion = metadata?.resourceVersion {
+                cache.advance(to: resourceVersion)
+            }
+            statistics.record(\.bookmarks)
+        case .error:
+            let status = Status.status(fromJSON: Array(objectBytes))
+                ?? Status.internalError("undecodable ERROR event")
+            if status.code == 410 { return .expired }
+            throw ListerWatcherError.status(status, retryAfter: status.details?.retryAfterSeconds.map { .seconds($0) })
+        }
+        return .handled
+    }
+}

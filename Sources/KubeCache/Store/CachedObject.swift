@@ -1,0 +1,92 @@
+import KubeAPI
+
+/// One object as the cache holds it: the upstream's JSON bytes, untouched but for `kind` and
+/// `apiVersion` restored on LIST items, plus the metadata that reads need without parsing them.
+///
+/// Immutable and shared: the same `CachedObject` sits in the store, in every snapshot that
+/// still contains it, and in the events of the history, so a LIST, a GET and a watch event all
+/// write the same bytes. When the object arrived in a watch event, `bytes` is a slice of that
+/// event's encoded line, so the object costs one allocation in memory, not two.
+public final class CachedObject: Sendable {
+    public let key: ObjectKey
+    /// The object's JSON, with `kind` and `apiVersion`.
+    public let bytes: ArraySlice<UInt8>
+    public let uid: String
+    public let resourceVersion: ResourceVersion
+    public let labels: Labels
+    /// Values of the resource's selectable fields, aligned with `CachedResource.fieldPaths`;
+    /// nil where the object lacks the field.
+    public let fieldValues: [String?]
+    /// Byte range of the `metadata` object's value within `bytes` (indices of `bytes`).
+    public let metadataRange: Range<Int>
+    /// True when `metadata.deletionTimestamp` is set (the object is being finalized).
+    public let isTerminating: Bool
+
+    init(
+        key: ObjectKey, bytes: ArraySlice<UInt8>, uid: String, resourceVersion: ResourceVersion,
+        labels: Labels, fieldValues: [String?], metadataRange: Range<Int>, isTerminating: Bool
+    ) {
+        self.key = key
+        self.bytes = bytes
+        self.uid = uid
+        self.resourceVersion = resourceVersion
+        self.labels = labels
+        self.fieldValues = fieldValues
+        self.metadataRange = metadataRange
+        self.isTerminating = isTerminating
+    }
+
+    /// The object's `metadata` JSON, for `PartialObjectMetadata` answers.
+    public var metadataBytes: ArraySlice<UInt8> { bytes[metadataRange] }
+
+    /// The number of bytes this object keeps alive, for `--max-cache-bytes` accounting.
+    public var footprint: Int { bytes.count + 200 }
+}
+
+extension CachedObject {
+    /// Reads an object's metadata and selectable fields from its JSON.
+    ///
+    /// `bytes` may be a slice of a larger buffer (an encoded watch event); it must hold exactly
+    /// one JSON object. The object must name itself (`metadata.name`) and carry a
+    /// `resourceVersion`; objects without either are rejected as malformed, as nothing could
+    /// order or find them.
+    ///
+    /// - Throws: `CacheError.malformedObject` with the reason.
+    public convenience init(json bytes: ArraySlice<UInt8>, resource: CachedResource) throws(CacheError) {
+        let metadata: ObjectMetadata
+        let fields: [String?]
+        do {
+            (metadata, fields) = try bytes.withUnsafeBytes { buffer in
+                let metadata = try ObjectJSON.metadata(of: buffer)
+                let fields = resource.fieldPaths.isEmpty ? [] : try ObjectJSON.fieldValues(resource.fieldPaths, in: buffer)
+                return (metadata, fields)
+            }
+        } catch {
+            throw .malformedObject("\(error)")
+        }
+        guard !metadata.name.isEmpty else { throw .malformedObject("metadata.name is missing") }
+        guard let resourceVersion = metadata.resourceVersion else {
+            throw .malformedObject("metadata.resourceVersion of \(metadata.name) is missing or not a number")
+        }
+        let base = bytes.startIndex
+        self.init(
+            key: ObjectKey(namespace: metadata.namespace, name: metadata.name),
+            bytes: bytes, uid: metadata.uid, resourceVersion: resourceVersion, labels: metadata.labels,
+            fieldValues: fields,
+            metadataRange: (base + metadata.metadataRange.lowerBound)..<(base + metadata.metadataRange.upperBound),
+            isTerminating: metadata.deletionTimestamp != nil)
+    }
+
+    /// The value of a field selector's field for this object: `metadata.name` and
+    /// `metadata.namespace` from the key, the rest from the precomputed selectable fields.
+    /// Returns nil when the object lacks the field (a field selector treats that as "").
+    public func fieldValue(_ path: String, in resource: CachedResource) -> String? {
+        switch path {
+        case "metadata.name": return key.name
+        case "metadata.namespace": return key.namespace
+        default:
+            guard let index = resource.fieldIndex(of: path) else { return nil }
+            return fieldValues[index]
+        }
+    }
+}

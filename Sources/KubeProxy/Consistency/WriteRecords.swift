@@ -1,0 +1,93 @@
+import KubeAPI
+import KubeCache
+import Synchronization
+
+/// What reads of each resource must observe, learnt from the writes kcache forwarded:
+/// the heart of read-your-writes.
+///
+/// Shared by every client of this process: a write by one client holds back later reads by
+/// any client until the cache reflects it. Records are dropped as soon as the cache satisfies
+/// them, so reads of resources nobody wrote (or whose writes the cache has caught up with)
+/// never wait. Thread-safe; the lock guards one small dictionary.
+public final class WriteRecords: Sendable {
+    /// What one successful write tells a later read.
+    public enum Outcome: Sendable, Hashable {
+        /// Create, update, patch (or a delete that left the object, with finalizers): the
+        /// answer's resourceVersion.
+        case resourceVersion(ResourceVersion)
+        /// A delete: the object with this key and UID must be gone.
+        case deleted(ObjectKey, uid: String)
+        /// Nothing could be learnt (DeleteCollection, an unexpected body): reads go upstream
+        /// for a while.
+        case unknown
+    }
+
+    private struct Record {
+        var minimumResourceVersion: ResourceVersion?
+        var deletions: [ObjectKey: String] = [:]
+        var upstreamUntil: ContinuousClock.Instant?
+    }
+
+    /// Guarded by the mutex.
+    private let records = Mutex<[GroupVersionResource: Record]>([:])
+    /// How long reads go upstream after a write whose effect is unknown.
+    public let unknownWindow: Duration
+
+    public init(unknownWindow: Duration) {
+        self.unknownWindow = unknownWindow
+    }
+
+    public func record(_ outcome: Outcome, for resource: GroupVersionResource, now: ContinuousClock.Instant = .now) {
+        records.withLock { records in
+            var record = records[resource] ?? Record()
+            switch outcome {
+            case .resourceVersion(let resourceVersion):
+                record.minimumResourceVersion = max(record.minimumResourceVersion ?? resourceVersion, resourceVersion)
+            case .deleted(let key, let uid):
+                record.deletions[key] = uid
+            case .unknown:
+                record.upstreamUntil = now + unknownWindow
+            }
+            records[resource] = record
+        }
+    }
+
+    /// What a read of `resource` must wait for now.
+    public enum Requirement: Sendable {
+        /// Nothing: answer from the cache.
+        case none
+        /// Wait until the cache satisfies all of these.
+        case wait([FreshnessCondition])
+        /// Go upstream: a recent write's effect is unknown.
+        case upstream
+    }
+
+    /// The requirement for a read of `resource` from `store`; drops what `store` satisfies.
+    public func requirement(for resource: GroupVersionResource, store: Store, now: ContinuousClock.Instant = .now) -> Requirement {
+        records.withLock { records in
+            guard var record = records[resource] else { return .none }
+            if let until = record.upstreamUntil {
+                if now < until { return .upstream }
+                record.upstreamUntil = nil
+            }
+            var pending: [FreshnessCondition] = []
+            if let minimum = record.minimumResourceVersion {
+                let condition = FreshnessCondition.resourceVersion(atLeast: minimum)
+                if condition.isSatisfied(by: store) { record.minimumResourceVersion = nil } else { pending.append(condition) }
+            }
+            for (key, uid) in record.deletions {
+                let condition = FreshnessCondition.objectGone(key, uid: uid)
+                if condition.isSatisfied(by: store) { record.deletions[key] = nil } else { pending.append(condition) }
+            }
+            if record.minimumResourceVersion == nil && record.deletions.isEmpty && record.upstreamUntil == nil {
+                records[resource] = nil
+            } else {
+                records[resource] = record
+            }
+            return pending.isEmpty ? .none : .wait(pending)
+        }
+    }
+
+    /// Number of resources with pending records (for tests and metrics).
+    public var pendingResources: Int { records.withLock { $0.count } }
+}

@@ -1,0 +1,82 @@
+import KubeAPI
+import KubeCache
+
+/// kcache's own endpoints: `/livez`, `/readyz`, `/healthz` (as the API server shapes them,
+/// `?verbose` listing each check) and `/metrics`.
+///
+/// Readiness: every resource named in `--resources` is synced or restored (or still serving
+/// its data while its upstream fails). Liveness: the process answers.
+public struct LocalEndpoints: Sendable {
+    let registry: CacheRegistry
+    /// The resources readiness waits for.
+    let requiredResources: [GroupVersionResource]
+    /// Renders `/metrics`; nil when metrics are off.
+    let metrics: (@Sendable () -> String)?
+    /// The upstream's state for `?verbose`: nil when healthy, else why not.
+    let upstreamProblem: @Sendable () -> String?
+
+    public init(
+        registry: CacheRegistry, requiredResources: [GroupVersionResource],
+        metrics: (@Sendable () -> String)?, upstreamProblem: @escaping @Sendable () -> String?
+    ) {
+        self.registry = registry
+        self.requiredResources = requiredResources
+        self.metrics = metrics
+        self.upstreamProblem = upstreamProblem
+    }
+
+    /// The answer when `request` is for one of these endpoints, else nil.
+    public func respond(to request: ProxyRequest) -> ProxyResponse? {
+        guard request.method == "GET" || request.method == "HEAD" else { return nil }
+        let path = request.path
+        let verbose = request.uri.contains("verbose")
+        switch path {
+        case "/livez", "/healthz/ping", "/livez/ping":
+            return report(title: "livez", checks: [("ping", nil)], verbose: verbose)
+        case "/readyz", "/healthz":
+            return report(title: String(path.dropFirst()), checks: readinessChecks(), verbose: verbose)
+        case "/metrics":
+            guard let metrics else { return nil }
+            return .text(metrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        default:
+            return nil
+        }
+    }
+
+    /// One check per required resource (its state), one per other cached resource
+    /// (informational), and the upstream connection.
+    func readinessChecks() -> [(String, String?)] {
+        var checks: [(String, String?)] = [("ping", nil)]
+        for gvr in requiredResources {
+            let name = "resource:\(gvr.groupResource)"
+            guard let cache = registry.cache(for: gvr) else {
+                checks.append((name, "not started"))
+                continue
+            }
+            let readiness = cache.readiness
+            checks.append((name, readiness.isReady ? nil : readiness.description))
+        }
+        return checks
+    }
+
+    /// Extra lines for `?verbose`: every cache's state and the upstream's, whether or not
+    /// they affect readiness.
+    private func details() -> [String] {
+        var lines = registry.caches
+            .sorted { $0.resource.groupVersionResource.groupResource < $1.resource.groupVersionResource.groupResource }
+            .map { "[+]cache:\($0.resource.groupVersionResource.groupResource) \($0.readiness) rv=\($0.resourceVersion) objects=\($0.store.count)" }
+        lines.append(upstreamProblem().map { "[-]upstream failing: \($0)" } ?? "[+]upstream ok")
+        return lines
+    }
+
+    private func report(title: String, checks: [(String, String?)], verbose: Bool) -> ProxyResponse {
+        let failed = checks.filter { $0.1 != nil }
+        guard verbose || !failed.isEmpty else { return .text("ok") }
+        var lines = checks.map { name, problem in
+            problem.map { "[-]\(name) failed: \($0)" } ?? "[+]\(name) ok"
+        }
+        if verbose { lines += details() }
+        lines.append(failed.isEmpty ? "\(title) check passed" : "\(title) check failed")
+        return .text(lines.joined(separator: "\n") + "\n", status: failed.isEmpty ? 200 : 500)
+    }
+}

@@ -1,1 +1,0 @@
-// KubeProxy: filled by its issue.

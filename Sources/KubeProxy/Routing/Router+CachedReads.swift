@@ -1,0 +1,127 @@
+import KubeAPI
+import KubeCache
+
+/// Deciding whether and when the cache answers a GET, LIST or WATCH (DESIGN.md, consistency).
+extension Router {
+    /// A route that answers from the cache (perhaps after a wait), or nil when the request
+    /// must go upstream as it is.
+    func cachedRead(_ request: ProxyRequest, info: RequestInfo, verb: RequestInfo.Verb, resource: APIResource) -> Route? {
+        let gvr = resource.groupVersionResource
+        guard resource.isListWatchable, !registry.isExcluded(gvr),
+              let format = ContentNegotiation.format(accept: request.header("Accept"))
+        else { return nil }
+        let start = verb != .get && registry.configuration.cacheOnDemand
+        guard let cache = registry.cache(for: resource, start: start) else { return nil }
+        let read = CachedRead(request: request, info: info, verb: verb, cache: cache, format: format)
+        guard read.filter != nil else { return nil }  // a field the cache cannot evaluate
+
+        if !cache.readiness.canServe {
+            guard verb == .watch else { return nil }
+            // A watch of a kind that is still syncing waits for it, then proceeds.
+            return .deferred { [self] body in
+                guard await cache.waitUntilFresh(atLeast: ResourceVersion(1), timeout: configuration.onDemandSyncWait),
+                      cache.readiness.canServe,
+                      let route = freshnessRoute(read)
+                else { return await forwarder.forward(request, info: info, body: body) }
+                return await route.run(body: body)
+            }
+        }
+        return freshnessRoute(read)
+    }
+
+    /// Applies the freshness rules: an RV the client named, or the consistency mode.
+    private func freshnessRoute(_ read: CachedRead) -> Route? {
+        let options = read.info.options
+        let cache = read.cache
+        if options.continueToken != nil { return serve(read) }
+        switch options.resourceVersion {
+        case .zero?:
+            return serve(read)
+        case let named?:
+            if cache.resourceVersion >= named || (read.verb == .watch && options.sendInitialEvents != true) {
+                // A watch from an RV ahead of the cache starts at once (DESIGN.md).
+                return serve(read)
+            }
+            return waitThenServe(read, for: [.resourceVersion(atLeast: named)], timeout: configuration.resourceVersionWait, counting: false)
+        case nil:
+            return mostRecent(read)
+        }
+    }
+
+    /// A read without an RV ("most recent"): the consistency mode decides.
+    private func mostRecent(_ read: CachedRead) -> Route? {
+        switch configuration.consistency {
+        case .eventual:
+            return serve(read)
+        case .strict:
+            guard read.verb == .watch else { return nil }
+            if read.info.options.sendInitialEvents == true {
+                return .response(.status(.invalidListOptions([Status.Cause(
+                    reason: "FieldValueForbidden",
+                    message: "Forbidden: kcache in strict mode does not serve a watch list without a resourceVersion; list with resourceVersion=0 and watch from it",
+                    field: "sendInitialEvents")]), source: .cache))
+            }
+            return serve(read)
+        case .readYourWrites:
+            switch writeRecords.requirement(for: read.cache.resource.groupVersionResource, store: read.cache.store) {
+            case .none:
+                return serve(read)
+            case .upstream:
+                statistics.record(fallback: read.cache.resource.groupVersionResource)
+                return nil
+            case .wait(let conditions):
+                return waitThenServe(read, for: conditions, timeout: configuration.readYourWritesTimeout, counting: true)
+            }
+        }
+    }
+
+    /// Waits until the cache satisfies `conditions`, then serves; goes upstream if it does not
+    /// within `timeout`.
+    private func waitThenServe(_ read: CachedRead, for conditions: [FreshnessCondition], timeout: Duration, counting: Bool) -> Route {
+        .deferred { [self] body in
+            let start = ContinuousClock.now
+            var satisfied = true
+            for condition in conditions {
+                let remaining = timeout - (.now - start)
+                if await !read.cache.waitUntil(condition, timeout: max(remaining, .zero)) {
+                    satisfied = false
+                    break
+                }
+            }
+            let gvr = read.cache.resource.groupVersionResource
+            if counting { statistics.record(wait: gvr, duration: .now - start) }
+            guard satisfied, let route = serve(read) else {
+                if counting { statistics.record(fallback: gvr) }
+                return await forwarder.forward(read.request, info: read.info, body: body)
+            }
+            return await route.run(body: body)
+        }
+    }
+}
+
+/// A read the cache may answer, with what it needs to do so.
+struct CachedRead: Sendable {
+    let request: ProxyRequest
+    let info: RequestInfo
+    let verb: RequestInfo.Verb
+    let cache: ResourceCache
+    let format: ObjectFormat
+    /// Namespace and selectors; nil when a field selector names a field the cache lacks.
+    let filter: ObjectFilter?
+
+    init(request: ProxyRequest, info: RequestInfo, verb: RequestInfo.Verb, cache: ResourceCache, format: ObjectFormat) {
+        self.request = request
+        self.info = info
+        self.verb = verb
+        self.cache = cache
+        self.format = format
+        var fieldSelector = info.options.fieldSelector
+        if verb == .watch, !info.name.isEmpty {
+            // A watch on one named object is a watch with `metadata.name=<name>`.
+            fieldSelector.requirements.append(FieldSelector.Requirement(field: "metadata.name", op: .equals, value: info.name))
+        }
+        filter = ObjectFilter(
+            resource: cache.resource, namespace: info.namespace,
+            labelSelector: info.options.labelSelector, fieldSelector: fieldSelector)
+    }
+}

@@ -1,0 +1,62 @@
+import KubeAPI
+import KubeCache
+
+/// Answering from the cache once the freshness rules allow it.
+extension Router {
+    /// The cache's answer to `read`; nil when the cache finds it cannot answer faithfully
+    /// after all (a continue token or Exact RV for a state it no longer holds).
+    func serve(_ read: CachedRead) -> Route? {
+        guard let filter = read.filter else { return nil }
+        let resource = read.cache.resource.apiResource
+        switch read.verb {
+        case .get:
+            let key = ObjectKey(namespace: read.info.namespace, name: read.info.name)
+            guard let object = read.cache.get(key) else {
+                return .response(.status(
+                    .notFound(group: resource.groupVersionResource.group, resource: resource.groupVersionResource.resource, name: read.info.name),
+                    source: .cache))
+            }
+            return .response(.json(Array(object.bytes(in: read.format)) + [0x0A], source: .cache))
+        case .list:
+            let options = read.info.options
+            let request = ListRequest(
+                filter: filter, limit: options.limit, continueToken: options.continueToken,
+                resourceVersion: options.resourceVersion, resourceVersionMatch: options.resourceVersionMatch)
+            do {
+                switch try read.cache.list(request) {
+                case .list(let result):
+                    return .response(ProxyResponse(
+                        status: 200, headers: [("Content-Type", "application/json")],
+                        body: .list(ListBodyWriter(result: result, resource: resource, format: read.format)), source: .cache))
+                case .upstream(let reason):
+                    logger.debug("LIST goes upstream", metadata: ["reason": "\(reason)"])
+                    return nil
+                }
+            } catch {
+                return .response(.status(error, source: .cache))
+            }
+        case .watch:
+            let options = read.info.options
+            let request = WatchRequest(
+                filter: filter, start: WatchRequest.start(for: options), allowBookmarks: options.allowWatchBookmarks,
+                format: read.format)
+            let timeout = options.timeoutSeconds.map { Duration.seconds($0) }
+                ?? configuration.defaultWatchTimeout * Double.random(in: 1..<2)
+            let watcher: CacheWatcher
+            do {
+                watcher = try read.cache.watch(request)
+            } catch {
+                // As the API server: the error arrives as an ERROR event in a 200 stream.
+                return .response(ProxyResponse(
+                    status: 200, headers: [("Content-Type", "application/json")],
+                    body: .bytes(WatchEventEncoder.error(error)), source: .cache))
+            }
+            return .response(ProxyResponse(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: .watch(WatchStream(watcher: watcher, timeout: timeout, bookmarkInterval: configuration.bookmarkInterval)),
+                source: .cache))
+        default:
+            return nil
+        }
+    }
+}

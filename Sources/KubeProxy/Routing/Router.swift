@@ -1,0 +1,102 @@
+import KubeAPI
+import KubeCache
+import Logging
+
+/// Decides, for every request, who answers it: kcache's own endpoints, the cache, or the
+/// upstream — and with which consistency.
+///
+/// `route(_:)` runs on the connection's event loop and must not block: what can be answered
+/// at once (a cached read that needs no wait, an endpoint, an error) is answered there; what
+/// must wait (for freshness, for a new kind to sync, for the upstream) becomes a deferred
+/// route the connection runs as a task.
+public final class Router: Sendable {
+    public struct Configuration: Sendable {
+        public var consistency: ConsistencyMode = .readYourWrites
+        /// How long a read waits for the cache to reflect a write (`--ryw-timeout`).
+        public var readYourWritesTimeout: Duration = .seconds(1)
+        /// How long a read naming an RV the cache has not reached waits before going upstream.
+        public var resourceVersionWait: Duration = .seconds(3)
+        /// How long a WATCH of a kind just started on demand waits for its first sync.
+        public var onDemandSyncWait: Duration = .seconds(10)
+        public var bookmarkInterval: Duration = .seconds(60)
+        /// Watches without `timeoutSeconds` end after this times a random factor in [1, 2),
+        /// as the API server's `--min-request-timeout` does.
+        public var defaultWatchTimeout: Duration = .seconds(1800)
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    let registry: CacheRegistry
+    let discovery: ResourceDiscovery
+    let forwarder: any Forwarder
+    let writeRecords: WriteRecords
+    let endpoints: LocalEndpoints
+    let statistics: ProxyStatistics
+    let logger: Logger
+
+    public init(
+        configuration: Configuration, registry: CacheRegistry, discovery: ResourceDiscovery,
+        forwarder: any Forwarder, writeRecords: WriteRecords, endpoints: LocalEndpoints,
+        statistics: ProxyStatistics, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.discovery = discovery
+        self.forwarder = forwarder
+        self.writeRecords = writeRecords
+        self.endpoints = endpoints
+        self.statistics = statistics
+        self.logger = logger
+    }
+
+    public func route(_ request: ProxyRequest) -> Route {
+        if let response = endpoints.respond(to: request) { return .response(response) }
+        if request.header("Upgrade") != nil {
+            return .response(.status(
+                .badRequest("kcache does not proxy upgrade requests (exec, attach, port-forward); send them to the API server directly"),
+                source: .local))
+        }
+        let info: RequestInfo
+        do {
+            info = try RequestInfo(method: request.method, uri: request.uri)
+        } catch {
+            // The query is invalid for a read: the API server would answer exactly this.
+            return .response(.status(error, source: .local))
+        }
+        guard info.isResourceRequest, let verb = info.verb, info.subresource.isEmpty,
+              verb == .get || verb == .list || verb == .watch
+        else { return passthrough(request, info: info) }
+        if let resource = discovery.resource(for: info.groupVersionResource) {
+            return cachedRead(request, info: info, verb: verb, resource: resource) ?? passthrough(request, info: info)
+        }
+        // Unknown kind: perhaps just installed. Look again, then decide.
+        return .deferred { [self] body in
+            guard let resource = await discovery.resolve(info.groupVersionResource),
+                  let route = cachedRead(request, info: info, verb: verb, resource: resource)
+            else { return await forwarder.forward(request, info: info, body: body) }
+            return await route.run(body: body)
+        }
+    }
+
+    /// Forwards the request upstream.
+    func passthrough(_ request: ProxyRequest, info: RequestInfo?) -> Route {
+        .deferred { [forwarder] body in await forwarder.forward(request, info: info, body: body) }
+    }
+}
+
+extension Route {
+    /// The response, running deferred work now.
+    func run(body: RequestBody) async -> ProxyResponse {
+        switch self {
+        case .response(let response): response
+        case .deferred(let work): await work(body)
+        }
+    }
+}
+
+/// Sends requests to the upstream API server and turns its answers into responses; records
+/// what successful writes tell later reads.
+public protocol Forwarder: Sendable {
+    func forward(_ request: ProxyRequest, info: RequestInfo?, body: RequestBody) async -> ProxyResponse
+}

@@ -1,0 +1,131 @@
+import KubeCache
+import NIOCore
+import NIOHTTP1
+
+/// Watches from the cache and bodies from the upstream.
+extension HTTPConnectionHandler {
+    func startWatch(_ stream: WatchStream, context: ChannelHandlerContext) {
+        let deadline = stream.timeout.map { NIODeadline.now() + TimeAmount($0) }
+        responding = .watch(ActiveWatch(stream: stream, deadline: deadline))
+        context.flush()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        stream.watcher.setWake {
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.pump(context: context)
+            }
+        }
+        if let deadline {
+            let timer = context.eventLoop.scheduleTask(deadline: deadline) {
+                let (handler, context) = loopBound.value
+                handler.endWatch(context: context)
+            }
+            addTimer(timer)
+        }
+        scheduleBookmark(context: context)
+        pump(context: context)
+    }
+
+    /// Writes the watcher's events while the channel is writable; called through `pump`.
+    func pumpWatchEvents(context: ChannelHandlerContext) {
+        guard case .watch(let watch) = responding else { return }
+        if !context.channel.isWritable && watch.stream.watcher.isEnded {
+            // Ended as too slow while the client was not reading: it cannot take even the end
+            // of the stream, so the connection goes.
+            stopResponding()
+            context.close(promise: nil)
+            return
+        }
+        while context.channel.isWritable {
+            switch watch.stream.watcher.next(maxBytes: limits.writeChunkBytes) {
+            case .events(let segments):
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+            case .idle:
+                return
+            case .ended:
+                endWatch(context: context)
+                return
+            }
+        }
+    }
+
+    /// Ends the watch stream normally (timeout, slow watcher, shutdown).
+    func endWatch(context: ChannelHandlerContext) {
+        guard case .watch(let watch) = responding else { return }
+        watch.stream.watcher.stop()
+        for timer in watch.timers { timer.cancel() }
+        finish(context: context)
+    }
+
+    private func scheduleBookmark(context: ChannelHandlerContext) {
+        guard case .watch(let watch) = responding else { return }
+        let remaining = watch.deadline.map { Duration(nanoseconds: ($0 - .now()).nanoseconds) }
+        guard let delay = watch.stream.delayUntilNextBookmark(remaining: remaining) else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: TimeAmount(delay)) {
+            let (handler, context) = loopBound.value
+            handler.sendBookmark(context: context)
+        }
+        addTimer(timer)
+    }
+
+    private func sendBookmark(context: ChannelHandlerContext) {
+        guard case .watch(let watch) = responding else { return }
+        // A bookmark only when the client is keeping up: it must not jump past queued events.
+        if context.channel.isWritable, let line = watch.stream.watcher.bookmark() {
+            pump(context: context)
+            if case .watch = responding {
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer([line[...]], context: context)))), promise: nil)
+            }
+        }
+        scheduleBookmark(context: context)
+    }
+
+    private func addTimer(_ timer: Scheduled<Void>) {
+        guard case .watch(var watch) = responding else { return }
+        watch.timers.append(timer)
+        responding = .watch(watch)
+    }
+
+    /// Writes an upstream body from a task, each chunk awaited, then ends the response.
+    func startUpstreamBody(
+        _ chunks: any AsyncSequence<[UInt8], any Error> & Sendable, cancel: @escaping @Sendable () -> Void,
+        context: ChannelHandlerContext
+    ) {
+        let channel = context.channel
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let task = Task {
+            do {
+                for try await chunk in chunks {
+                    let buffer = channel.allocator.buffer(bytes: chunk)
+                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                }
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    guard case .upstream = handler.responding else { return }
+                    handler.finish(context: context)
+                }
+            } catch {
+                // The body broke mid-way: the client can only learn it from a closed connection.
+                cancel()
+                channel.close(promise: nil)
+            }
+        }
+        responding = .upstream(task, cancel: cancel)
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension Duration {
+    init(nanoseconds: Int64) {
+        self = .nanoseconds(nanoseconds)
+    }
+}

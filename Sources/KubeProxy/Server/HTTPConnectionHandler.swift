@@ -1,0 +1,285 @@
+import KubeAPI
+import KubeCache
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP/1.1 side of one client connection: turns request parts into a `ProxyRequest` for
+/// the router and writes the `ProxyResponse` it gets back, with back-pressure.
+///
+/// Protocol work only — what to answer is the router's decision. Confined to the channel's
+/// event loop, like every NIO handler; async work hops back through `NIOLoopBound`.
+///
+/// Responses stream: a cached LIST is written in pieces as the socket drains, a cached watch is
+/// pulled from its `CacheWatcher` whenever the channel is writable (so a client that stops
+/// reading stops the pulling, and the cache's lag bound ends it), an upstream body is written
+/// chunk by chunk, each awaited. Requests are answered one at a time per connection, in order
+/// (NIO's pipelining handler holds the next one back).
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let router: Router
+    let limits: ServerLimits
+    private let observer: RequestObserver
+
+    private var keepAlive = true
+    /// The current request's body, while it is being read.
+    private var body: (continuation: AsyncStream<[UInt8]>.Continuation, bytes: Int)?
+    /// Set when the current request's body exceeded the cap.
+    private var bodyTooLarge = false
+    var responding: Responding = .idle
+    /// True while `pump` runs: a writability change inside a write must not re-enter it.
+    private var isPumping = false
+    private var current: RequestRecord?
+    private var isQuiescing = false
+
+    /// What the connection is writing.
+    enum Responding {
+        case idle
+        /// The router's async work is under way.
+        case waiting
+        case list(ListBodyWriter)
+        case watch(ActiveWatch)
+        /// An upstream body, written by a task.
+        case upstream(Task<Void, Never>, cancel: @Sendable () -> Void)
+    }
+
+    struct ActiveWatch {
+        var stream: WatchStream
+        var deadline: NIODeadline?
+        var timers: [Scheduled<Void>] = []
+    }
+
+    init(router: Router, limits: ServerLimits, observer: RequestObserver) {
+        self.router = router
+        self.limits = limits
+        self.observer = observer
+    }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            receive(head, context: context)
+        case .body(let buffer):
+            guard var body else { return }
+            body.bytes += buffer.readableBytes
+            if body.bytes > limits.maxRequestBodyBytes {
+                body.continuation.finish()
+                self.body = nil
+                bodyTooLarge = true
+                rejectOversizedBody(context: context)
+                return
+            }
+            body.continuation.yield(Array(buffer.readableBytesView))
+            self.body = body
+        case .end:
+            body?.continuation.finish()
+            body = nil
+        }
+    }
+
+    private func receive(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        keepAlive = head.isKeepAlive && !isQuiescing
+        bodyTooLarge = false
+        let request = ProxyRequest(
+            method: head.method.rawValue, uri: head.uri,
+            headers: head.headers.map { ($0.name, $0.value) },
+            remoteAddress: context.channel.remoteAddress?.description)
+        current = RequestRecord(request: request, start: .now)
+        let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
+        if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
+            keepAlive = false
+            start(.status(.requestEntityTooLarge(
+                "the request body of \(declaredLength) bytes is larger than the limit of \(limits.maxRequestBodyBytes)"),
+                source: .local), context: context)
+            return
+        }
+        switch router.route(request) {
+        case .response(let response):
+            start(response, context: context)
+        case .deferred(let work):
+            let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
+            body = (continuation, 0)
+            responding = .waiting
+            let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            Task {
+                let response = await work(requestBody)
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    guard case .waiting = handler.responding else { return }
+                    handler.start(response, context: context)
+                }
+            }
+        }
+    }
+
+    private func rejectOversizedBody(context: ChannelHandlerContext) {
+        keepAlive = false
+        let status = Status.requestEntityTooLarge("the request body is larger than the limit of \(limits.maxRequestBodyBytes) bytes")
+        switch responding {
+        case .idle, .waiting:
+            responding = .idle
+            start(.status(status, source: .local), context: context)
+        default:
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Responses
+
+    /// Writes the head and starts the body.
+    private func start(_ response: ProxyResponse, context: ChannelHandlerContext) {
+        current?.response = response
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        switch response.body {
+        case .bytes(let bytes):
+            headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
+        case .list(let writer):
+            headers.replaceOrAdd(name: "Content-Length", value: String(writer.contentLength))
+        case .watch, .upstream:
+            break
+        }
+        if shouldCompress(response, headers: headers) { headers.add(name: Compression.markerHeader, value: "1") }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+
+        switch response.body {
+        case .bytes(let bytes):
+            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            finish(context: context)
+        case .list(let writer):
+            responding = .list(writer)
+            context.flush()
+            pump(context: context)
+        case .watch(let stream):
+            startWatch(stream, context: context)
+        case .upstream(let chunks, let cancel):
+            context.flush()
+            startUpstreamBody(chunks, cancel: cancel, context: context)
+        }
+    }
+
+    private func shouldCompress(_ response: ProxyResponse, headers: HTTPHeaders) -> Bool {
+        switch response.body {
+        case .bytes(let bytes): bytes.count > Compression.threshold
+        case .list(let writer): writer.contentLength > Compression.threshold
+        case .watch, .upstream: false
+        }
+    }
+
+    /// Ends the response; closes the connection unless it is kept alive.
+    func finish(context: ChannelHandlerContext) {
+        responding = .idle
+        let keepAlive = self.keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
+        if let current {
+            observer.completed(current.request, response: current.response, duration: .now - current.start)
+        }
+        current = nil
+    }
+
+    /// Writes as much of the current body as the channel takes.
+    func pump(context: ChannelHandlerContext) {
+        guard !isPumping else { return }
+        isPumping = true
+        defer { isPumping = false }
+        switch responding {
+        case .list(var writer):
+            while context.channel.isWritable {
+                let segments = writer.next(maxBytes: limits.writeChunkBytes)
+                if segments.isEmpty {
+                    finish(context: context)
+                    return
+                }
+                responding = .list(writer)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+            }
+        case .watch:
+            pumpWatchEvents(context: context)
+        default:
+            break
+        }
+    }
+
+    func buffer(_ segments: [ArraySlice<UInt8>], context: ChannelHandlerContext) -> ByteBuffer {
+        var buffer = context.channel.allocator.buffer(capacity: segments.reduce(0) { $0 + $1.count })
+        for segment in segments { buffer.writeBytes(segment) }
+        return buffer
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { pump(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Connection lifecycle
+
+    func channelInactive(context: ChannelHandlerContext) {
+        body?.continuation.finish()
+        body = nil
+        stopResponding()
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            isQuiescing = true
+            keepAlive = false
+            switch responding {
+            case .idle:
+                context.close(promise: nil)
+            case .watch:
+                // Watches would run for minutes: end them now; clients re-watch elsewhere.
+                endWatch(context: context)
+            default:
+                break  // the current response ends, then the connection closes
+            }
+            return
+        }
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, case .idle = responding {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func stopResponding() {
+        switch responding {
+        case .watch(let watch):
+            watch.stream.watcher.stop()
+            for timer in watch.timers { timer.cancel() }
+        case .upstream(let task, let cancel):
+            task.cancel()
+            cancel()
+        default:
+            break
+        }
+        responding = .idle
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+    }
+}
+
+/// One request in flight, for the observer.
+private struct RequestRecord {
+    var request: ProxyRequest
+    var start: ContinuousClock.Instant
+    var response: ProxyResponse?
+}
+
+/// Told about every completed request: logs and metrics.
+public protocol RequestObserver: Sendable {
+    func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration)
+}

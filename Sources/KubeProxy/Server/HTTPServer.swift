@@ -1,0 +1,153 @@
+import KubeAPI
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+
+/// kcache's HTTP/1.1 server (SwiftNIO): accepts clients, hands each connection an
+/// `HTTPConnectionHandler`, and shuts down gracefully.
+///
+/// A `Service`: `run()` binds, serves until graceful shutdown is triggered (SIGTERM/SIGINT
+/// through the ServiceGroup), then stops accepting, lets in-flight requests finish (watches
+/// end at once; clients re-watch), and returns when every connection is closed.
+public final class HTTPServer: Service {
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8001
+        public var limits = ServerLimits()
+        /// TLS, when serving HTTPS.
+        public var tls: NIOSSLContext?
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    private let router: Router
+    private let observer: any RequestObserver
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    /// The bound address once listening; set once by `run()`.
+    private let bound = Mutex<BoundState>(BoundState())
+
+    private struct BoundState {
+        var address: SocketAddress?
+        var waiters: [CheckedContinuation<SocketAddress, any Error>] = []
+        var failure: (any Error)?
+    }
+
+    public init(
+        configuration: Configuration, router: Router, observer: any RequestObserver,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.observer = observer
+        self.group = group
+        self.logger = logger
+    }
+
+    /// The address the server listens on, once bound (waits for it).
+    public func localAddress() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<SocketAddress, any Error>? = bound.withLock { state in
+                if let address = state.address { return .success(address) }
+                if let failure = state.failure { return .failure(failure) }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let channel: any Channel
+        do {
+            channel = try await bootstrap(quiesce: quiesce).bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            let waiters = bound.withLock { state in
+                state.failure = error
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+        let address = channel.localAddress!
+        let waiters = bound.withLock { state in
+            state.address = address
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: address) }
+        logger.info("listening", metadata: ["address": "\(address)", "tls": "\(configuration.tls != nil)"])
+
+        let fullyShutdown = group.next().makePromise(of: Void.self)
+        try await withGracefulShutdownHandler {
+            try await fullyShutdown.futureResult.get()
+        } onGracefulShutdown: { [logger] in
+            logger.info("shutting down: closing connections")
+            quiesce.initiateShutdown(promise: fullyShutdown)
+        }
+    }
+
+    private func bootstrap(quiesce: ServerQuiescingHelper) -> ServerBootstrap {
+        let configuration = self.configuration
+        let router = self.router
+        let observer = self.observer
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configure(channel.pipeline.syncOperations, configuration: configuration, router: router, observer: observer)
+                }
+            }
+    }
+
+    private static func configure(
+        _ pipeline: ChannelPipeline.SynchronousOperations, configuration: Configuration, router: Router,
+        observer: any RequestObserver
+    ) throws {
+        if let tls = configuration.tls {
+            try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+        }
+        let limits = configuration.limits
+        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(limits.idleTimeout)))
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: true, withErrorHandling: false, withDecoderLimitConfiguration: decoderLimits)
+        try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.predicate))
+        try pipeline.addHandler(ProtocolErrorHandler())
+        try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer))
+    }
+}
+
+/// gzip for large non-watch bodies, as the API server does (KUBERNETES.md): responses over
+/// 128 KiB, when the client accepts it. The connection handler marks the responses that
+/// qualify; the marker never leaves the process.
+enum Compression {
+    static let threshold = 128 << 10
+    static let markerHeader = "X-Kcache-Compressible"
+
+    static let predicate: HTTPResponseCompressor.ResponseCompressionPredicate = { head, _ in
+        guard head.headers.contains(name: markerHeader) else { return .doNotCompress }
+        head.headers.remove(name: markerHeader)
+        return .compressIfPossible
+    }
+}

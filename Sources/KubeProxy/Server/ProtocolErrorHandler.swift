@@ -1,0 +1,49 @@
+import KubeAPI
+import NIOCore
+import NIOHTTP1
+
+/// Answers requests the HTTP decoder rejects with a `Status` body — `431` for headers over
+/// the limit, `400` for anything malformed — then closes the connection (the decoder cannot
+/// continue after an error).
+final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// True between a response's head and its end: an error then can only close.
+    private var isResponding = false
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        if !isResponding {
+            let status: Status = switch parserError {
+            case .headerOverflow:
+                Status(code: 431, reason: .badRequest, message: "request header fields too large")
+            default:
+                .badRequest("malformed HTTP request: \(parserError)")
+            }
+            let body = status.jsonBytes + [0x0A]
+            var headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close")])
+            headers.add(name: "Content-Length", value: String(body.count))
+            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status.code), headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: isResponding = true
+        case .end: isResponding = false
+        case .body: break
+        }
+        context.write(data, promise: promise)
+    }
+}

@@ -1,0 +1,52 @@
+/// The body of a client's request, streamed to whoever forwards it as it arrives.
+///
+/// The connection handler yields each piece from its event loop and finishes the stream at the
+/// end of the request; the body is capped (`ServerLimits.maxRequestBodyBytes`, 3 MiB by
+/// default, as the API server), so at most that much is ever buffered for one request.
+public struct RequestBody: Sendable {
+    public let chunks: AsyncStream<[UInt8]>
+    /// `Content-Length` when the client sent one.
+    public let contentLength: Int?
+
+    public init(chunks: AsyncStream<[UInt8]>, contentLength: Int?) {
+        self.chunks = chunks
+        self.contentLength = contentLength
+    }
+
+    /// An empty body.
+    public static var empty: RequestBody {
+        RequestBody(chunks: AsyncStream { $0.finish() }, contentLength: 0)
+    }
+
+    /// Collects the whole body (bounded by the server's cap).
+    public func collect() async -> [UInt8] {
+        var bytes: [UInt8] = []
+        for await chunk in chunks { bytes += chunk }
+        return bytes
+    }
+}
+
+/// Where a request goes once its head has been read.
+public enum Route: Sendable {
+    /// Answered at once, on the connection's event loop (cached reads that need no wait,
+    /// kcache's own endpoints, errors).
+    case response(ProxyResponse)
+    /// Answered by async work: waits, upstream requests. The work receives the request body.
+    case deferred(@Sendable (RequestBody) async -> ProxyResponse)
+}
+
+/// Limits that protect the server from hostile or broken clients.
+public struct ServerLimits: Sendable {
+    /// Largest request body (writes); beyond it the answer is `413 RequestEntityTooLarge`.
+    public var maxRequestBodyBytes = 3 << 20
+    /// Largest request head; beyond it the answer is `431`.
+    public var maxHeaderBytes = 1 << 20
+    /// A connection with no request in progress is closed after this long.
+    public var idleTimeout: Duration = .seconds(90)
+    /// A request's head must arrive within this long (slowloris).
+    public var requestHeadTimeout: Duration = .seconds(30)
+    /// Bytes a response writer hands the socket at a time.
+    public var writeChunkBytes = 256 << 10
+
+    public init() {}
+}

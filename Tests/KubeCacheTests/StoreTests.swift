@@ -1,0 +1,53 @@
+import KubeAPI
+import Testing
+@testable import KubeCache
+
+@Suite struct StoreTests {
+    @Test func iteratesInStorageKeyOrder() {
+        var store = Store(resource: Fixtures.configMaps)
+        for (namespace, name) in [("a", "x"), ("a-b", "x"), ("b", "a"), ("a", "a"), ("a.c", "z")] {
+            store.put(Fixtures.object(namespace: namespace, name: name, rv: 1))
+        }
+        // "-" (0x2D) and "." (0x2E) sort before "/" (0x2F): a-b/x and a.c/z come before a/a.
+        #expect(store.objects.map(\.key.storageKey) == ["a-b/x", "a.c/z", "a/a", "a/x", "b/a"])
+    }
+
+    @Test func namespaceRangeAndCounts() {
+        var store = Store(resource: Fixtures.configMaps)
+        for namespace in ["ns", "ns-1", "ns0", "ns0-", "nsa", "n"] {
+            for index in 0..<3 { store.put(Fixtures.object(namespace: namespace, name: "o\(index)", rv: 1)) }
+        }
+        #expect(store.objects(namespace: "ns", from: nil).map(\.key.storageKey) == ["ns/o0", "ns/o1", "ns/o2"])
+        #expect(store.objects(namespace: "ns0", from: nil).map(\.key.name) == ["o0", "o1", "o2"])
+        #expect(store.objects(namespace: "ns", from: ObjectKey(namespace: "ns", name: "o1")).map(\.key.name) == ["o1", "o2"])
+        #expect(store.count(namespace: "ns", from: ObjectKey(namespace: "ns", name: "o0\u{0}")) == 2)
+        #expect(store.count(namespace: "ns0", from: ObjectKey(namespace: "ns0", name: "")) == 3)
+        #expect(store.count(namespace: "", from: ObjectKey(namespace: "ns0", name: "")) == 9)
+        #expect(store.objects(namespace: "absent", from: nil).map(\.key).isEmpty)
+    }
+
+    @Test func nodeNameIndexFollowsChanges() {
+        var store = Store(resource: Fixtures.pods)
+        store.put(Fixtures.object(Fixtures.pods, namespace: "a", name: "p1", rv: 1, nodeName: "n1"))
+        store.put(Fixtures.object(Fixtures.pods, namespace: "b", name: "p2", rv: 2, nodeName: "n1"))
+        store.put(Fixtures.object(Fixtures.pods, namespace: "a", name: "p3", rv: 3))
+        #expect(store.keys(onNode: "n1") == [ObjectKey(namespace: "a", name: "p1"), ObjectKey(namespace: "b", name: "p2")])
+        store.put(Fixtures.object(Fixtures.pods, namespace: "a", name: "p1", rv: 4, nodeName: "n2"))
+        store.remove(ObjectKey(namespace: "b", name: "p2"))
+        #expect(store.keys(onNode: "n1") == [])
+        #expect(store.keys(onNode: "n2") == [ObjectKey(namespace: "a", name: "p1")])
+        #expect(Store(resource: Fixtures.configMaps).keys(onNode: "n1") == nil)
+    }
+
+    @Test func byteCountTracksObjects() {
+        var store = Store(resource: Fixtures.configMaps)
+        let first = Fixtures.object(namespace: "a", name: "x", rv: 1)
+        store.put(first)
+        #expect(store.byteCount == first.footprint)
+        let second = Fixtures.object(namespace: "a", name: "x", rv: 2, data: ["k": String(repeating: "v", count: 100)])
+        store.put(second)
+        #expect(store.byteCount == second.footprint)
+        store.remove(second.key)
+        #expect(store.byteCount == 0)
+    }
+}
