@@ -65,9 +65,11 @@ extension ObjectJSON {
             let childNode = paths.nodes[child]
             if !childNode.children.isEmpty, try scanner.peekSignificant() == UInt8(ascii: "{") {
                 try collect(&scanner, node: child, paths: paths, depth: depth + 1, into: &values)
-            } else if !childNode.outputs.isEmpty, let rendered = try renderScalar(&scanner, depth: depth) {
+            } else if !childNode.outputs.isEmpty {
                 // A repeated key overrides earlier values, as in Go; a null leaves them.
-                for output in childNode.outputs { values[output] = rendered }
+                if let rendered = try renderScalar(&scanner, depth: depth) {
+                    for output in childNode.outputs { values[output] = rendered }
+                }
             } else {
                 try scanner.skipValue(depth: depth)
             }
