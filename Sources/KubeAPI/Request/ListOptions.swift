@@ -77,6 +77,20 @@ public struct ListOptions: Hashable, Sendable {
         }
     }
 
+    /// These options as the API server's handler sees them once it has applied its WatchList
+    /// defaults (`SetListOptionsDefaults`): a watch from resourceVersion unset or `"0"` that
+    /// states neither `sendInitialEvents` nor `resourceVersionMatch` becomes
+    /// `sendInitialEvents=true&resourceVersionMatch=NotOlderThan`. Validation runs before this,
+    /// so it changes no error; it tells a watch server how the API server would serve it.
+    public func withWatchListDefaults() -> ListOptions {
+        guard isWatch, sendInitialEvents == nil, resourceVersionMatch == nil,
+              resourceVersion == nil || resourceVersion == .zero else { return self }
+        var defaulted = self
+        defaulted.sendInitialEvents = true
+        defaulted.resourceVersionMatch = .notOlderThan
+        return defaulted
+    }
+
     private mutating func apply(_ decoded: ListOptionsQuery, forceWatch: Bool) {
         isWatch = decoded.watch || forceWatch
         resourceVersionMatch = ResourceVersionMatch(rawValue: decoded.resourceVersionMatch)

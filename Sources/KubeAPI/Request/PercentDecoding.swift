@@ -4,6 +4,7 @@
 /// Decoded bytes that are not UTF-8 become U+FFFD (Swift strings are Unicode; Go would keep
 /// the raw bytes). Pure functions; safe from any thread.
 enum PercentDecoding {
+    /// Where the text comes from: a path keeps `+`; a query component reads it as a space.
     enum Mode {
         case path
         case queryComponent

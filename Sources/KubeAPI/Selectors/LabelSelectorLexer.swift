@@ -12,6 +12,7 @@ struct LabelSelectorLexer {
         case error
     }
 
+    /// One token and the text it was read from.
     struct Token: Hashable {
         var kind: Kind
         var literal: String

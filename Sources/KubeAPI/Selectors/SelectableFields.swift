@@ -71,6 +71,7 @@ public enum SelectableFields {
         rules[Key(resource)]
     }
 
+    /// A kind's table key: group and plural resource (versions share their rules).
     struct Key: Hashable {
         var group: String
         var resource: String
