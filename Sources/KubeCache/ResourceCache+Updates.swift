@@ -68,7 +68,8 @@ extension ResourceCache {
     /// the LIST's RV) for objects that are gone. Watchers are never closed by a relist.
     public func replace(with objects: [CachedObject], resourceVersion: ResourceVersion) {
         let now = configuration.now()
-        let sorted = objects.isSorted { $0.key < $1.key } ? objects : objects.sorted { $0.key < $1.key }
+        let isSorted = zip(objects, objects.dropFirst()).allSatisfy { $0.key < $1.key }
+        let sorted = isSorted ? objects : objects.sorted { $0.key < $1.key }
         let work = state.withLock { state -> PendingWork in
             if !state.hasData {
                 var store = Store(resource: resource, resourceVersion: resourceVersion)

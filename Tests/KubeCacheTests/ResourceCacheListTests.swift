@@ -6,9 +6,12 @@ import Testing
     /// A cache synced with `count` configmaps in namespaces a and b, labelled by parity.
     func populated(_ count: Int = 10) -> ResourceCache {
         let cache = ResourceCache(resource: Fixtures.configMaps)
-        let objects = (0..<count).map { index in
-            Fixtures.object(namespace: index % 2 == 0 ? "a" : "b", name: "cm-\(index)", rv: UInt64(index + 1),
-                            labels: ["parity": index % 2 == 0 ? "even" : "odd"])
+        var objects: [CachedObject] = []
+        for index in 0..<count {
+            let even = index % 2 == 0
+            objects.append(Fixtures.object(
+                namespace: even ? "a" : "b", name: "cm-\(index)", rv: UInt64(index + 1),
+                labels: ["parity": even ? "even" : "odd"]))
         }
         cache.replace(with: objects, resourceVersion: ResourceVersion(UInt64(count)))
         return cache
@@ -25,7 +28,8 @@ import Testing
     @Test func listsAllInKeyOrderWithTheStoreRV() throws {
         let cache = populated()
         let result = page(try cache.list(ListRequest(filter: Fixtures.filter())))
-        #expect(result.items.map(\.key.storageKey) == (0..<10).map { "\($0 % 2 == 0 ? "a" : "b")/cm-\($0)" }.sorted())
+        let expected: [String] = (0..<10).map { index in (index % 2 == 0 ? "a/" : "b/") + "cm-\(index)" }.sorted()
+        #expect(result.items.map(\.key.storageKey) == expected)
         #expect(result.resourceVersion == ResourceVersion(10))
         #expect(result.continueToken == nil)
         #expect(result.remainingItemCount == nil)

@@ -14,8 +14,8 @@ public final class CachedObject: Sendable {
     public let uid: String
     public let resourceVersion: ResourceVersion
     public let labels: Labels
-    /// Values of the resource's selectable fields, aligned with `CachedResource.fieldPaths`;
-    /// nil where the object lacks the field.
+    /// Values of the resource's selectable fields, aligned with `CachedResource.fieldPaths`,
+    /// absent fields already given the value the API server compares (`""`, `"false"`, `"0"`).
     public let fieldValues: [String?]
     /// Byte range of the `metadata` object's value within `bytes` (indices of `bytes`).
     public let metadataRange: Range<Int>
@@ -58,7 +58,7 @@ extension CachedObject {
         do {
             (metadata, fields) = try bytes.withUnsafeBytes { buffer in
                 let metadata = try ObjectJSON.metadata(of: buffer)
-                let fields = resource.fieldPaths.isEmpty ? [] : try ObjectJSON.fieldValues(resource.fieldPaths, in: buffer)
+                let fields = resource.jsonPaths.isEmpty ? [] : try ObjectJSON.fieldValues(resource.jsonPaths, in: buffer)
                 return (metadata, fields)
             }
         } catch {
@@ -72,7 +72,7 @@ extension CachedObject {
         self.init(
             key: ObjectKey(namespace: metadata.namespace, name: metadata.name),
             bytes: bytes, uid: metadata.uid, resourceVersion: resourceVersion, labels: metadata.labels,
-            fieldValues: fields,
+            fieldValues: resource.fieldValues(fromJSONValues: fields),
             metadataRange: (base + metadata.metadataRange.lowerBound)..<(base + metadata.metadataRange.upperBound),
             isTerminating: metadata.deletionTimestamp != nil)
     }

@@ -29,7 +29,8 @@ public struct LocalEndpoints: Sendable {
     public func respond(to request: ProxyRequest) -> ProxyResponse? {
         guard request.method == "GET" || request.method == "HEAD" else { return nil }
         let path = request.path
-        let verbose = request.uri.contains("verbose")
+        let query = request.uri.firstIndex(of: "?").map { String(request.uri[request.uri.index(after: $0)...]) } ?? ""
+        let verbose = QueryString(query).contains("verbose")
         switch path {
         case "/livez", "/healthz/ping", "/livez/ping":
             return report(title: "livez", checks: [("ping", nil)], verbose: verbose)

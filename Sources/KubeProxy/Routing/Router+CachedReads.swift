@@ -12,7 +12,12 @@ extension Router {
         else { return nil }
         let start = verb != .get && registry.configuration.cacheOnDemand
         guard let cache = registry.cache(for: resource, start: start) else { return nil }
-        let read = CachedRead(request: request, info: info, verb: verb, cache: cache, format: format)
+        let read: CachedRead
+        do {
+            read = try CachedRead(request: request, info: info, verb: verb, cache: cache, format: format)
+        } catch {
+            return .response(.status(error, source: .cache))
+        }
         guard read.filter != nil else { return nil }  // a field the cache cannot evaluate
 
         if !cache.readiness.canServe {
@@ -109,16 +114,19 @@ struct CachedRead: Sendable {
     /// Namespace and selectors; nil when a field selector names a field the cache lacks.
     let filter: ObjectFilter?
 
-    init(request: ProxyRequest, info: RequestInfo, verb: RequestInfo.Verb, cache: ResourceCache, format: ObjectFormat) {
+    /// - Throws: `400 BadRequest` for a field selector the kind does not support, worded as
+    ///   the API server words it (only for built-in kinds, whose fields kcache knows; for
+    ///   other kinds such a request goes upstream, which decides).
+    init(request: ProxyRequest, info: RequestInfo, verb: RequestInfo.Verb, cache: ResourceCache, format: ObjectFormat) throws(Status) {
         self.request = request
         self.info = info
         self.verb = verb
         self.cache = cache
         self.format = format
         var fieldSelector = info.options.fieldSelector
-        if verb == .watch, !info.name.isEmpty {
-            // A watch on one named object is a watch with `metadata.name=<name>`.
-            fieldSelector.requirements.append(FieldSelector.Requirement(field: "metadata.name", op: .equals, value: info.name))
+        let gvr = cache.resource.groupVersionResource
+        if !fieldSelector.isEverything, SelectableFields.fields(for: gvr) != nil {
+            fieldSelector = try fieldSelector.validated(for: gvr, namespaced: cache.resource.apiResource.namespaced)
         }
         filter = ObjectFilter(
             resource: cache.resource, namespace: info.namespace,

@@ -21,7 +21,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private let router: Router
     let limits: ServerLimits
-    private let observer: RequestObserver
+    private let observer: any RequestObserver
 
     private var keepAlive = true
     /// The current request's body, while it is being read.
@@ -51,7 +51,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var timers: [Scheduled<Void>] = []
     }
 
-    init(router: Router, limits: ServerLimits, observer: RequestObserver) {
+    init(router: Router, limits: ServerLimits, observer: any RequestObserver) {
         self.router = router
         self.limits = limits
         self.observer = observer
@@ -179,8 +179,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func finish(context: ChannelHandlerContext) {
         responding = .idle
         let keepAlive = self.keepAlive
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { context.close(promise: nil) }
+            if !keepAlive { channel.close(promise: nil) }
         }
         if let current {
             observer.completed(current.request, response: current.response, duration: .now - current.start)

@@ -131,8 +131,9 @@ public final class HTTPServer: Service {
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
         try pipeline.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: false, withDecoderLimitConfiguration: decoderLimits)
-        try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.predicate))
+            withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: true,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+        try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
         try pipeline.addHandler(ProtocolErrorHandler())
         try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer))
     }
@@ -145,7 +146,7 @@ enum Compression {
     static let threshold = 128 << 10
     static let markerHeader = "X-Kcache-Compressible"
 
-    static let predicate: HTTPResponseCompressor.ResponseCompressionPredicate = { head, _ in
+    static func shouldCompress(_ head: inout HTTPResponseHead, clientAccepts: Bool) -> HTTPResponseCompressor.CompressionIntent {
         guard head.headers.contains(name: markerHeader) else { return .doNotCompress }
         head.headers.remove(name: markerHeader)
         return .compressIfPossible
