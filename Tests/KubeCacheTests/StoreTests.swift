@@ -53,3 +53,20 @@ import Testing
         #expect(store.byteCount == 0)
     }
 }
+
+@Suite struct StoreDifferenceTests {
+    @Test func reportsUpsertsAndRemovalsOnly() {
+        var old = Store(resource: Fixtures.configMaps)
+        for index in 0..<100 { old.put(Fixtures.object(namespace: "a", name: "o\(index)", rv: UInt64(index + 1))) }
+        var new = old
+        new.put(Fixtures.object(namespace: "a", name: "o5", rv: 200))
+        new.put(Fixtures.object(namespace: "a", name: "zz", rv: 201))
+        new.remove(ObjectKey(namespace: "a", name: "o7"))
+        // Same RV and UID from another instance (a relist that found it unchanged): no change.
+        new.put(Fixtures.object(namespace: "a", name: "o9", rv: 10))
+        let changes = new.changes(since: old)
+        #expect(changes.upserted.map(\.key.name) == ["o5", "zz"])
+        #expect(changes.removed.map(\.name) == ["o7"])
+        #expect(old.changes(since: old).isEmpty)
+    }
+}
