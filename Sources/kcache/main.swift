@@ -1,2 +1,1 @@
-import KubeAPI
-print("kcache")
+await KcacheCommand.main()

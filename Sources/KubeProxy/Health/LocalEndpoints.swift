@@ -8,15 +8,16 @@ import KubeCache
 /// its data while its upstream fails). Liveness: the process answers.
 public struct LocalEndpoints: Sendable {
     let registry: CacheRegistry
-    /// The resources readiness waits for.
-    let requiredResources: [GroupVersionResource]
+    /// The resources readiness waits for: each `--resources` name, with its resource once
+    /// discovery has resolved it.
+    let requiredResources: @Sendable () -> [(name: String, resource: GroupVersionResource?)]
     /// Renders `/metrics`; nil when metrics are off.
     let metrics: (@Sendable () -> String)?
     /// The upstream's state for `?verbose`: nil when healthy, else why not.
     let upstreamProblem: @Sendable () -> String?
 
     public init(
-        registry: CacheRegistry, requiredResources: [GroupVersionResource],
+        registry: CacheRegistry, requiredResources: @escaping @Sendable () -> [(name: String, resource: GroupVersionResource?)],
         metrics: (@Sendable () -> String)?, upstreamProblem: @escaping @Sendable () -> String?
     ) {
         self.registry = registry
@@ -48,8 +49,12 @@ public struct LocalEndpoints: Sendable {
     /// (informational), and the upstream connection.
     func readinessChecks() -> [(String, String?)] {
         var checks: [(String, String?)] = [("ping", nil)]
-        for gvr in requiredResources {
-            let name = "resource:\(gvr.groupResource)"
+        for (configured, gvr) in requiredResources() {
+            let name = "resource:\(configured)"
+            guard let gvr else {
+                checks.append((name, "not yet found in discovery"))
+                continue
+            }
             guard let cache = registry.cache(for: gvr) else {
                 checks.append((name, "not started"))
                 continue

@@ -1,0 +1,156 @@
+import KubeAPI
+import KubeCache
+import KubeUpstream
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// kcache assembled: the upstream client, discovery, the caches and their reflectors, the
+/// router and the HTTP server — everything `kcache serve` runs, usable in-process by tests.
+///
+/// A `Service`: `run()` starts discovery and the server, starts caching the configured
+/// resources as soon as discovery knows them, and returns after graceful shutdown, with
+/// every reflector stopped and every watcher ended.
+public final class CachingProxy: Service {
+    public struct Configuration: Sendable {
+        public var server = HTTPServer.Configuration()
+        public var cluster: ClusterConfiguration
+        public var upstream = UpstreamClient.Configuration()
+        public var registry = CacheRegistry.Configuration()
+        public var router = Router.Configuration()
+        /// Resources cached from the start (`--resources`), as `resource` or `resource.group`.
+        public var resources: [String] = []
+        public var authentication: UpstreamForwarder.Authentication = .none
+        /// How often discovery is refreshed in the background.
+        public var discoveryInterval: Duration = .seconds(60)
+
+        public init(cluster: ClusterConfiguration) {
+            self.cluster = cluster
+        }
+    }
+
+    public let configuration: Configuration
+    public let client: UpstreamClient
+    public let discovery: ResourceDiscovery
+    public let registry: CacheRegistry
+    public let router: Router
+    public let server: HTTPServer
+    public let writeRecords: WriteRecords
+    public let statistics = ProxyStatistics()
+    private let logger: Logger
+    /// `--resources` names with their resources once resolved.
+    private let required: RequiredResources
+
+    public init(
+        configuration: Configuration, observer: (any RequestObserver)? = nil, metrics: (@Sendable () -> String)? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let required = RequiredResources(names: configuration.resources)
+        self.required = required
+        let client = try UpstreamClient(cluster: configuration.cluster, configuration: configuration.upstream, logger: logger)
+        self.client = client
+        discovery = ResourceDiscovery(
+            fetch: { path in
+                let response = try await client.send(UpstreamRequest(method: "GET", pathAndQuery: path, headers: ["Accept": "application/json"], verb: "get"))
+                guard response.status == 200 else {
+                    throw UpstreamListerWatcher.status(code: response.status, body: response.body)
+                }
+                return response.body
+            },
+            refreshInterval: configuration.discoveryInterval, logger: logger)
+        registry = CacheRegistry(configuration: configuration.registry, logger: logger) { resource in
+            UpstreamListerWatcher(client: client, resource: resource)
+        }
+        writeRecords = WriteRecords(unknownWindow: configuration.router.readYourWritesTimeout)
+        let forwarder = UpstreamForwarder(
+            client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
+        let discovery = self.discovery
+        let endpoints = LocalEndpoints(
+            registry: registry, requiredResources: { required.all }, metrics: metrics,
+            upstreamProblem: { discovery.lastError })
+        router = Router(
+            configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
+            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, logger: logger)
+        server = HTTPServer(
+            configuration: configuration.server, router: router, observer: observer ?? NoObserver(), group: group,
+            logger: logger)
+    }
+
+    /// The address the server listens on, once bound.
+    public func localAddress() async throws -> SocketAddress {
+        try await server.localAddress()
+    }
+
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { [self] in await discovery.run() }
+            group.addTask { [self] in await startConfiguredResources() }
+            try await server.run()
+            // The server returns after graceful shutdown: stop everything else.
+            registry.shutdown()
+            client.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Starts caching `--resources` once discovery can resolve them; retries until it can.
+    private func startConfiguredResources() async {
+        var pending = configuration.resources
+        while !pending.isEmpty && !Task.isCancelled {
+            var unresolved: [String] = []
+            for name in pending {
+                if let resource = Self.resolve(name, in: discovery.resources) {
+                    required.resolve(name, to: resource.groupVersionResource)
+                    registry.startCache(for: resource, restoring: nil)
+                } else {
+                    unresolved.append(name)
+                }
+            }
+            if !unresolved.isEmpty && discovery.hasSucceeded {
+                logger.warning("unknown resources in --resources; retrying", metadata: ["resources": "\(unresolved)"])
+            }
+            pending = unresolved
+            if !pending.isEmpty {
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            }
+        }
+    }
+
+    /// The resource a `--resources` entry names: `pods`, `deployments.apps`, `widgets.example.com`
+    /// (the first version discovery lists for the group; the core group has no suffix).
+    static func resolve(_ name: String, in resources: [APIResource]) -> APIResource? {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        let resource = parts[0]
+        let group = parts.count > 1 ? parts[1] : ""
+        return resources
+            .filter { $0.groupVersionResource.resource == resource && $0.groupVersionResource.group == group && $0.isListWatchable }
+            .min { $0.groupVersionResource.version < $1.groupVersionResource.version }
+    }
+}
+
+/// The `--resources` names and, once discovery has resolved them, their resources.
+final class RequiredResources: Sendable {
+    /// Guarded by the mutex.
+    private let entries: Mutex<[(name: String, resource: GroupVersionResource?)]>
+
+    init(names: [String]) {
+        entries = Mutex(names.map { ($0, nil) })
+    }
+
+    var all: [(name: String, resource: GroupVersionResource?)] { entries.withLock { $0 } }
+
+    func resolve(_ name: String, to resource: GroupVersionResource) {
+        entries.withLock { entries in
+            if let index = entries.firstIndex(where: { $0.name == name }) { entries[index].resource = resource }
+        }
+    }
+}
+
+/// Observes nothing.
+struct NoObserver: RequestObserver {
+    func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration) {}
+}
