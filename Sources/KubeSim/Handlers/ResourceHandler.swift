@@ -1,0 +1,52 @@
+import KubeAPI
+
+/// Serves one request for one resource: GET, LIST and WATCH with the API server's
+/// resourceVersion rules, and the writes (see `ResourceHandler+Write.swift`).
+///
+/// A value built per request; everything it touches is thread-safe.
+struct ResourceHandler: Sendable {
+    let store: ObjectStore
+    let faults: Faults
+    let configuration: KubeSim.Configuration
+    let definition: ResourceDefinition
+    let info: ResourceRequest
+
+    var resource: GroupVersionResource { definition.resource }
+
+    func handle(_ request: SimRequest) async throws(Status) -> SimResponse {
+        if definition.namespaced, info.name != nil, info.namespace == nil {
+            throw Status.pathNotFound()
+        }
+        switch info.verb {
+        case "get": return try await get(request)
+        case "list": return try await list(request)
+        case "watch": return try await watch(request)
+        case "create": return try create(request)
+        case "update": return try update(request)
+        case "patch": return try patch(request)
+        case "delete": return try delete(request)
+        case "deletecollection": return try deleteCollection(request)
+        default:
+            throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
+        }
+    }
+
+    /// The key a named request addresses.
+    var key: ObjectKey {
+        ObjectKey(namespace: definition.namespaced ? (info.namespace ?? "") : "", name: info.name ?? "")
+    }
+
+    /// The namespace a collection request is scoped to (nil: all namespaces).
+    var listNamespace: String? {
+        definition.namespaced ? info.namespace : nil
+    }
+
+    /// Waits for a "not older than N" read: returns when the store has reached N, or throws
+    /// the API server's 504 `ResourceVersionTooLarge` after the configured wait (3 s).
+    func waitUntilFresh(_ version: ResourceVersion?) async throws(Status) {
+        guard let version, version != .zero else { return }
+        if await !store.waitForResourceVersion(version.value, timeout: configuration.resourceVersionWaitTimeout) {
+            throw Status.resourceVersionTooLarge()
+        }
+    }
+}
