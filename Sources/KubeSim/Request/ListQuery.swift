@@ -51,33 +51,47 @@ struct ListQuery: Sendable {
             causes.append(Status.Cause(reason: "FieldValueForbidden", message: "Forbidden: \(message)", field: field))
         }
         let matchText = request.queryValue("resourceVersionMatch") ?? ""
-        if !matchText.isEmpty {
-            if let match = Match(rawValue: matchText) {
-                resourceVersionMatch = match
-            } else {
-                causes.append(Status.Cause(
-                    reason: "FieldValueNotSupported",
-                    message: "Unsupported value: \(JSONString.quoted(matchText)): supported values: \"Exact\", \"NotOlderThan\", \"\"",
-                    field: "resourceVersionMatch"))
-            }
-            if resourceVersion == nil {
-                forbid("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided")
-            }
-            if continueToken != nil {
-                forbid("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")
-            }
-            if resourceVersionMatch == .exact, resourceVersion == .zero {
-                forbid("resourceVersionMatch", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")
-            }
-            if isWatch, sendInitialEvents == nil {
-                forbid("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")
-            }
-        }
-        if sendInitialEvents != nil {
-            if !isWatch {
-                forbid("sendInitialEvents", "sendInitialEvents is forbidden for list")
-            } else if resourceVersionMatch != .notOlderThan {
+        if !matchText.isEmpty { resourceVersionMatch = Match(rawValue: matchText) }
+        if isWatch {
+            // apimachinery's validateWatchOptions.
+            if sendInitialEvents != nil, resourceVersionMatch != .notOlderThan {
                 forbid("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")
+            }
+            if !matchText.isEmpty {
+                if sendInitialEvents == nil {
+                    forbid("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")
+                }
+                if resourceVersionMatch != .notOlderThan {
+                    causes.append(Status.Cause(
+                        reason: "FieldValueNotSupported",
+                        message: "Unsupported value: \(JSONString.quoted(matchText)): supported values: \"NotOlderThan\"",
+                        field: "resourceVersionMatch"))
+                }
+                if continueToken != nil {
+                    forbid("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")
+                }
+            }
+        } else {
+            // apimachinery's ValidateListOptions.
+            if !matchText.isEmpty {
+                if resourceVersion == nil {
+                    forbid("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided")
+                }
+                if continueToken != nil {
+                    forbid("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")
+                }
+                if resourceVersionMatch == nil {
+                    causes.append(Status.Cause(
+                        reason: "FieldValueNotSupported",
+                        message: "Unsupported value: \(JSONString.quoted(matchText)): supported values: \"Exact\", \"NotOlderThan\", \"\"",
+                        field: "resourceVersionMatch"))
+                }
+                if resourceVersionMatch == .exact, resourceVersion == .zero {
+                    forbid("resourceVersionMatch", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")
+                }
+            }
+            if sendInitialEvents != nil {
+                forbid("sendInitialEvents", "sendInitialEvents is forbidden for list")
             }
         }
         if !causes.isEmpty { throw Status.invalidListOptions(causes) }
