@@ -81,6 +81,12 @@ extension ObjectTemplates {
             ("metadata", .object(JSONObject([
                 ("name", .string("pod-\(index)")), ("labels", labels(index)),
                 ("annotations", .object(JSONObject([("kubesim.example.com/seeded", .string("true"))]))),
+                ("ownerReferences", .array([.object(JSONObject([
+                    ("apiVersion", .string("apps/v1")), ("kind", .string("ReplicaSet")),
+                    ("name", .string("\(app)-\(payload(index: index % 5, bytes: 10))")),
+                    ("uid", .string("00000000-0000-4000-8000-\(String(100_000_000_000 + index % 5))")),
+                    ("controller", .bool(true)), ("blockOwnerDeletion", .bool(true)),
+                ]))])),
             ]))),
             ("spec", .object(spec)),
             ("status", .object(status)),
