@@ -5,6 +5,11 @@ public struct WaitTimeout: Error, CustomStringConvertible {
     public var what: String
     public var timeout: Duration
     public var description: String { "timed out after \(timeout) waiting for \(what)" }
+
+    public init(what: String, timeout: Duration) {
+        self.what = what
+        self.timeout = timeout
+    }
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
