@@ -268,3 +268,33 @@ import Testing
         }
     }
 }
+
+/// Subresources other than status.
+@Suite struct SubresourceTests {
+    @Test func deploymentScale() async throws {
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 1, deploymentsPerNamespace: 1)) { fixture in
+            let path = "/apis/apps/v1/namespaces/ns-0/deployments/deploy-0/scale"
+            let scale = try await fixture.get(path)
+            #expect(scale.object["kind"] as? String == "Scale")
+            #expect(scale.object["apiVersion"] as? String == "autoscaling/v1")
+            #expect((scale.object["spec"] as? [String: Any])?["replicas"] as? Int == 1)
+            #expect((scale.object["status"] as? [String: Any])?["selector"] as? String == "app=deploy-0")
+            let patched = try await fixture.send("PATCH", path, #"{"spec":{"replicas":4}}"#, contentType: "application/merge-patch+json")
+            #expect((patched.object["spec"] as? [String: Any])?["replicas"] as? Int == 4)
+            let deployment = try await fixture.get("/apis/apps/v1/namespaces/ns-0/deployments/deploy-0")
+            #expect((deployment.object["spec"] as? [String: Any])?["replicas"] as? Int == 4)
+            #expect(deployment.metadata["generation"] as? Int == 2)
+            let stale = try await fixture.send("PUT", path, #"{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"deploy-0","resourceVersion":"1"},"spec":{"replicas":2}}"#)
+            #expect(stale.status == 409)
+        }
+    }
+
+    @Test func podLog() async throws {
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 1)) { fixture in
+            let log = try await fixture.get("/api/v1/namespaces/ns-0/pods/pod-0/log")
+            #expect(log.status == 200)
+            #expect(log.text.contains("ns-0/pod-0"))
+            #expect(try await fixture.get("/api/v1/namespaces/ns-0/pods/ghost/log").status == 404)
+        }
+    }
+}

@@ -17,6 +17,11 @@ struct ResourceHandler: Sendable {
         if definition.namespaced, info.name != nil, info.namespace == nil {
             throw Status.pathNotFound()
         }
+        switch info.subresource {
+        case "scale": return try scale(request)
+        case "log": return try log(request)
+        default: break
+        }
         switch info.verb {
         case "get": return try await get(request)
         case "list": return try await list(request)

@@ -117,6 +117,12 @@ extension ObjectStore.State {
             // Status updates change only status (ResetObjectMetaForStatus keeps the rest).
             object = old
             object["status"] = input["status"]
+        } else if options.subresource == "finalize" {
+            // Namespace finalize: only spec.finalizers changes.
+            object = old
+            var spec = old.object("spec") ?? JSONObject()
+            spec["finalizers"] = input.object("spec")?["finalizers"]
+            object["spec"] = .object(spec)
         } else {
             object = input
             for member in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace"] {
