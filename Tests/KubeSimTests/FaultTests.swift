@@ -16,11 +16,14 @@ import Testing
             fixture.sim.faults.watchEventDelay = .milliseconds(400)
             let clock = ContinuousClock()
             let started = clock.now
-            for index in 0..<3 { try await fixture.createConfigMap("ns-0", "late-\(index)") }
-            await #expect(throws: WatchStream.NoEvent.self) { try await stream.next(timeout: .milliseconds(200)) }
+            try await fixture.createConfigMap("ns-0", "late-0")
+            let first = try #require(try await stream.next())
+            #expect(clock.now - started >= .milliseconds(400), "delivered no earlier than the delay after the write")
+            #expect(first.name == "late-0")
+            for index in 1..<4 { try await fixture.createConfigMap("ns-0", "late-\(index)") }
             let events = try await stream.next(3)
-            #expect(clock.now - started >= .milliseconds(400))
-            #expect(events.map { $0.name ?? "" } == ["late-0", "late-1", "late-2"])
+            #expect(events.map { $0.name ?? "" } == ["late-1", "late-2", "late-3"], "order is kept")
+            fixture.sim.faults.watchEventDelay = .zero
         }
     }
 

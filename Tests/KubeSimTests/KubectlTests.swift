@@ -14,29 +14,16 @@ import Testing
     /// Runs kubectl against `server` with a throwaway kubeconfig directory; returns exit code,
     /// stdout and stderr.
     static func kubectl(_ server: String, _ arguments: [String], stdin: String? = nil) async throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectlPath!)
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        process.arguments = ["--server=\(server)", "--cache-dir=\(home.path)/cache"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home.path
         environment["KUBECONFIG"] = home.appendingPathComponent("config").path
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try await ProcessRunner.run(
+            kubectlPath!, ["--server=\(server)", "--cache-dir=\(home.path)/cache", "--request-timeout=20s"] + arguments,
+            environment: environment, input: stdin)
+        return (result.status, result.standardOutput, result.standardError)
     }
 
     static func available() -> Bool {

@@ -11,23 +11,13 @@ import Testing
         ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    @discardableResult
-    static func run(_ tool: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ tool: String, _ arguments: [String], in directory: URL) async throws -> (status: Int32, out: String) {
+        let result = try await ProcessRunner.run(tool, arguments, currentDirectory: directory.path)
+        return (result.status, result.standardOutput + result.standardError)
     }
 
     /// A CA, a server certificate for 127.0.0.1 and a client certificate, in a fresh directory.
-    static func makeCertificates(openssl: String) throws -> URL {
+    static func makeCertificates(openssl: String) async throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(to: directory.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
@@ -39,7 +29,7 @@ import Testing
             ["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.crt", "-days", "1"],
         ]
         for step in steps {
-            let result = try run(openssl, step, in: directory)
+            let result = try await run(openssl, step, in: directory)
             guard result.status == 0 else { throw ToolFailure(message: "openssl \(step.joined(separator: " ")): \(result.out)") }
         }
         return directory
@@ -50,7 +40,7 @@ import Testing
             print("TLSTests: skipping, openssl or curl is not installed")
             return
         }
-        let directory = try Self.makeCertificates(openssl: openssl)
+        let directory = try await Self.makeCertificates(openssl: openssl)
         defer { try? FileManager.default.removeItem(at: directory) }
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
@@ -60,19 +50,19 @@ import Testing
         try sim.seed(SeedPlan(namespaces: 2, configMapsPerNamespace: 0, podsPerNamespace: 0))
         try await withServer(sim) { sim in
             #expect(sim.baseURL.hasPrefix("https://127.0.0.1:"))
-            let result = try Self.run(curl, ["-sS", "--cacert", path("ca.crt"), sim.baseURL + "/api/v1/namespaces"], in: directory)
+            let result = try await Self.run(curl, ["-sS", "--cacert", path("ca.crt"), sim.baseURL + "/api/v1/namespaces"], in: directory)
             #expect(result.status == 0, "\(result.out)")
             #expect(result.out.contains(#""kind":"NamespaceList""#))
-            let plain = try Self.run(curl, ["-sS", "http://127.0.0.1:\(sim.port)/api/v1/namespaces"], in: directory)
+            let plain = try await Self.run(curl, ["-sS", "http://127.0.0.1:\(sim.port)/api/v1/namespaces"], in: directory)
             #expect(!plain.out.contains("NamespaceList"))
         }
 
         configuration.tls?.clientCAPath = path("ca.crt")
         let strict = KubeSim(configuration: configuration)
         try await withServer(strict) { sim in
-            let anonymous = try Self.run(curl, ["-sS", "--cacert", path("ca.crt"), sim.baseURL + "/version"], in: directory)
+            let anonymous = try await Self.run(curl, ["-sS", "--cacert", path("ca.crt"), sim.baseURL + "/version"], in: directory)
             #expect(anonymous.status != 0, "no client certificate: handshake refused")
-            let authenticated = try Self.run(
+            let authenticated = try await Self.run(
                 curl, ["-sS", "--cacert", path("ca.crt"), "--cert", path("client.crt"), "--key", path("client.key"), sim.baseURL + "/version"],
                 in: directory)
             #expect(authenticated.status == 0, "\(authenticated.out)")
