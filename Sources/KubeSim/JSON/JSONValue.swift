@@ -102,14 +102,20 @@ struct JSONObject: Sendable, Equatable, Sequence {
         }
     }
 
-    /// Sorts the members stably (members that compare equal keep their order).
-    mutating func reorder(by areInIncreasingOrder: (Member, Member) -> Bool) {
-        let indexed = members.enumerated().map { ($0.offset, $0.element) }
-        members = indexed.sorted { lhs, rhs in
-            if areInIncreasingOrder(lhs.1, rhs.1) { return true }
-            if areInIncreasingOrder(rhs.1, lhs.1) { return false }
-            return lhs.0 < rhs.0
-        }.map(\.1)
+    /// Puts the members named in `order` first, in that order; the rest keep their order.
+    mutating func moveToFront(_ order: [String]) {
+        var reordered: [Member] = []
+        reordered.reserveCapacity(members.count)
+        for key in order {
+            if let member = members.first(where: { $0.key == key }) { reordered.append(member) }
+        }
+        for member in members where !order.contains(member.key) { reordered.append(member) }
+        members = reordered
+    }
+
+    /// Sorts the members by key (keys are unique, so the order is total).
+    mutating func sortByKey() {
+        members.sort { $0.key < $1.key }
     }
 
     /// The string member `key`, or nil when absent or not a string.

@@ -85,10 +85,7 @@ enum ObjectCodec {
     static func canonicalTyped(_ object: JSONObject) -> JSONObject {
         var result = object
         if var metadata = object.object("metadata") {
-            metadata.reorder { lhs, rhs in
-                (metadataOrder.firstIndex(of: lhs.key) ?? metadataOrder.count)
-                    < (metadataOrder.firstIndex(of: rhs.key) ?? metadataOrder.count)
-            }
+            metadata.moveToFront(metadataOrder)
             for key in ["labels", "annotations"] {
                 if let map = metadata[key] { metadata[key] = sortedKeys(map) }
             }
@@ -97,16 +94,13 @@ enum ObjectCodec {
         for key in mapFields {
             if let map = result[key] { result[key] = sortedKeys(map) }
         }
-        let leading = ["kind", "apiVersion", "metadata"]
-        result.reorder { lhs, rhs in
-            (leading.firstIndex(of: lhs.key) ?? leading.count) < (leading.firstIndex(of: rhs.key) ?? leading.count)
-        }
+        result.moveToFront(["kind", "apiVersion", "metadata"])
         return result
     }
 
     static func sortedKeys(_ value: JSONValue) -> JSONValue {
         guard var object = value.objectValue else { return value }
-        object.reorder { $0.key < $1.key }
+        object.sortByKey()
         return .object(object)
     }
 
@@ -114,7 +108,7 @@ enum ObjectCodec {
         switch value {
         case .object(var object):
             for member in object { object[member.key] = sortedRecursively(member.value) }
-            object.reorder { $0.key < $1.key }
+            object.sortByKey()
             return .object(object)
         case .array(let items):
             return .array(items.map(sortedRecursively))
