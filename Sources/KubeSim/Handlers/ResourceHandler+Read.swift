@@ -9,7 +9,7 @@ extension ResourceHandler {
         guard let object = store.get(resource, key: key) else {
             throw Status.notFound(group: resource.group, resource: resource.resource, name: key.name)
         }
-        return .json(200, object.bytes)
+        return objectResponse(200, object, request)
     }
 
     func list(_ request: SimRequest) async throws(Status) -> SimResponse {
@@ -48,6 +48,11 @@ extension ResourceHandler {
             continueToken = ContinueCursor(
                 resourceVersion: page.resourceVersion, after: lastKey,
                 namespaceScoped: listNamespace != nil || !definition.namespaced).encoded
+        }
+        if wantsProtobuf(request) {
+            return .full(status: 200, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMapList(
+                resourceVersion: page.resourceVersion, items: page.items, continueToken: continueToken,
+                remainingItemCount: page.remainingItemCount))
         }
         return .json(200, ListEncoder.list(definition: definition, resourceVersion: page.resourceVersion, items: page.items,
                                            continueToken: continueToken, remainingItemCount: page.remainingItemCount))

@@ -19,6 +19,9 @@ extension ResourceHandler {
     /// - Throws: 415 for a media type other than JSON, 400 for malformed JSON.
     func decodeBody(_ request: SimRequest) throws(Status) -> JSONObject {
         let contentType = (request.header("content-type") ?? "application/json").lowercased()
+        if contentType.hasPrefix(KubeProtobuf.mediaType), KubeProtobuf.supports(definition) {
+            return try KubeProtobuf.decodeConfigMap(request.body)
+        }
         if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("*/*") {
             throw Status.unsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
@@ -47,13 +50,14 @@ extension ResourceHandler {
         }
         let object = try decodeBody(request)
         let stored = try store.create(resource, namespace: listNamespace, object: object, options: options(request))
-        return .json(201, responseBytes(stored, dryRun: options(request).dryRun))
+        if options(request).dryRun { return .json(201, responseBytes(stored, dryRun: true)) }
+        return objectResponse(201, stored, request)
     }
 
     func update(_ request: SimRequest) throws(Status) -> SimResponse {
         let object = try decodeBody(request)
         let outcome = try store.update(resource, key: key, options: options(request)) { _ throws(Status) in object }
-        return answer(outcome)
+        return answer(outcome, request)
     }
 
     func patch(_ request: SimRequest) throws(Status) -> SimResponse {
@@ -99,7 +103,7 @@ extension ResourceHandler {
             }
             return object
         }
-        return answer(outcome)
+        return answer(outcome, request)
     }
 
     enum PatchKind { case merge, strategic, json }
@@ -116,7 +120,7 @@ extension ResourceHandler {
             if let dryRun = body["dryRun"]?.arrayValue, !dryRun.isEmpty { options.dryRun = true }
         }
         let outcome = try store.delete(resource, key: key, preconditions: preconditions, options: options)
-        return answer(outcome)
+        return answer(outcome, request)
     }
 
     func deleteCollection(_ request: SimRequest) throws(Status) -> SimResponse {
@@ -133,19 +137,19 @@ extension ResourceHandler {
             continueToken: nil, remainingItemCount: nil))
     }
 
-    func answer(_ outcome: UpdateOutcome) -> SimResponse {
+    func answer(_ outcome: UpdateOutcome, _ request: SimRequest) -> SimResponse {
         switch outcome {
-        case .updated(let object), .unchanged(let object): return .json(200, object.bytes)
-        case .deleted(let object): return answer(DeleteOutcome.deleted(object))
+        case .updated(let object), .unchanged(let object): return objectResponse(200, object, request)
+        case .deleted(let object): return answer(DeleteOutcome.deleted(object), request)
         }
     }
 
-    func answer(_ outcome: DeleteOutcome) -> SimResponse {
+    func answer(_ outcome: DeleteOutcome, _ request: SimRequest) -> SimResponse {
         switch outcome {
         case .pending(let object):
-            return .json(200, object.bytes)
+            return objectResponse(200, object, request)
         case .deleted(let object):
-            if definition.deleteReturnsObject { return .json(200, object.bytes) }
+            if definition.deleteReturnsObject { return objectResponse(200, object, request) }
             return .json(200, ListEncoder.deletedStatus(resource: resource, object: object))
         }
     }

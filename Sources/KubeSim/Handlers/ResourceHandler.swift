@@ -46,6 +46,21 @@ struct ResourceHandler: Sendable {
         definition.namespaced ? info.namespace : nil
     }
 
+    /// Whether the client's Accept puts protobuf first and this kind has a protobuf codec.
+    func wantsProtobuf(_ request: SimRequest) -> Bool {
+        guard KubeProtobuf.supports(definition), let accept = request.header("accept") else { return false }
+        let first = accept.split(separator: ",").first.map { String($0).trimmingSpaces } ?? ""
+        return first == KubeProtobuf.mediaType
+    }
+
+    /// An object answer in the negotiated encoding.
+    func objectResponse(_ status: Int, _ object: StoredObject, _ request: SimRequest) -> SimResponse {
+        if wantsProtobuf(request) {
+            return .full(status: status, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMap(object))
+        }
+        return .json(status, object.bytes)
+    }
+
     /// Waits for a "not older than N" read: returns when the store has reached N, or throws
     /// the API server's 504 `ResourceVersionTooLarge` after the configured wait (3 s).
     func waitUntilFresh(_ version: ResourceVersion?) async throws(Status) {
