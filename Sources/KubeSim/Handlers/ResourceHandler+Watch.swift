@@ -1,0 +1,47 @@
+import KubeAPI
+
+/// WATCH: where the stream starts (RV unset/"0", N, `sendInitialEvents`), and the 410 that an
+/// expired start becomes inside a 200 stream.
+extension ResourceHandler {
+    func watch(_ request: SimRequest) async throws(Status) -> SimResponse {
+        if faults.refuseWatches {
+            throw Status.serviceUnavailable("watch refused: the simulated API server is refusing watches")
+        }
+        let query = try ListQuery(request, isWatch: true)
+        var fieldSelector = query.fieldSelector
+        if let name = info.name {
+            let pin = "metadata.name=\(name)"
+            fieldSelector = (fieldSelector?.isEmpty ?? true) ? pin : "\(fieldSelector!),\(pin)"
+        }
+        let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: fieldSelector, definition: definition)
+        let start: WatchStartPoint
+        switch query.sendInitialEvents {
+        case true?:
+            try await waitUntilFresh(query.resourceVersion)
+            start = .currentState(endBookmark: true)
+        case false?:
+            start = .after(query.resourceVersion.flatMap { $0 == .zero ? nil : $0.value } ?? store.currentResourceVersion)
+        case nil:
+            if let version = query.resourceVersion, version != .zero {
+                start = .after(version.value)
+            } else {
+                start = .currentState(endBookmark: false)
+            }
+        }
+        let deadline = query.timeoutSeconds.flatMap { $0 > 0 ? ContinuousClock.now + .seconds($0) : nil }
+        let session: WatchSession
+        do {
+            let registration = try store.watch(
+                resource, namespace: listNamespace, selectors: selectors, start: start,
+                allowBookmarks: query.allowWatchBookmarks)
+            session = WatchSession(
+                store: store, faults: faults, registration: registration, expired: nil, deadline: deadline,
+                bookmarkInterval: configuration.bookmarkInterval)
+        } catch where error.reason == .expired {
+            session = WatchSession(
+                store: store, faults: faults, registration: nil, expired: error, deadline: deadline,
+                bookmarkInterval: configuration.bookmarkInterval)
+        }
+        return .watch(session)
+    }
+}

@@ -1,0 +1,72 @@
+import KubeAPI
+
+/// Serves one request for one resource: GET, LIST and WATCH with the API server's
+/// resourceVersion rules, and the writes (see `ResourceHandler+Write.swift`).
+///
+/// A value built per request; everything it touches is thread-safe.
+struct ResourceHandler: Sendable {
+    let store: ObjectStore
+    let faults: Faults
+    let configuration: KubeSim.Configuration
+    let definition: ResourceDefinition
+    let info: ResourceRequest
+
+    var resource: GroupVersionResource { definition.resource }
+
+    func handle(_ request: SimRequest) async throws(Status) -> SimResponse {
+        if definition.namespaced, info.name != nil, info.namespace == nil {
+            throw Status.pathNotFound()
+        }
+        switch info.subresource {
+        case "scale": return try scale(request)
+        case "log": return try log(request)
+        default: break
+        }
+        switch info.verb {
+        case "get": return try await get(request)
+        case "list": return try await list(request)
+        case "watch": return try await watch(request)
+        case "create": return try create(request)
+        case "update": return try update(request)
+        case "patch": return try patch(request)
+        case "delete": return try delete(request)
+        case "deletecollection": return try deleteCollection(request)
+        default:
+            throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
+        }
+    }
+
+    /// The key a named request addresses.
+    var key: ObjectKey {
+        ObjectKey(namespace: definition.namespaced ? (info.namespace ?? "") : "", name: info.name ?? "")
+    }
+
+    /// The namespace a collection request is scoped to (nil: all namespaces).
+    var listNamespace: String? {
+        definition.namespaced ? info.namespace : nil
+    }
+
+    /// Whether the client's Accept puts protobuf first and this kind has a protobuf codec.
+    func wantsProtobuf(_ request: SimRequest) -> Bool {
+        guard KubeProtobuf.supports(definition), let accept = request.header("accept") else { return false }
+        let first = accept.split(separator: ",").first.map { String($0).trimmingSpaces } ?? ""
+        return first == KubeProtobuf.mediaType
+    }
+
+    /// An object answer in the negotiated encoding.
+    func objectResponse(_ status: Int, _ object: StoredObject, _ request: SimRequest) -> SimResponse {
+        if wantsProtobuf(request) {
+            return .full(status: status, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMap(object))
+        }
+        return .json(status, object.bytes)
+    }
+
+    /// Waits for a "not older than N" read: returns when the store has reached N, or throws
+    /// the API server's 504 `ResourceVersionTooLarge` after the configured wait (3 s).
+    func waitUntilFresh(_ version: ResourceVersion?) async throws(Status) {
+        guard let version, version != .zero else { return }
+        if await !store.waitForResourceVersion(version.value, timeout: configuration.resourceVersionWaitTimeout) {
+            throw Status.resourceVersionTooLarge()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// KubeSim: filled by its issue.

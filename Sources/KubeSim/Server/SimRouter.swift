@@ -1,0 +1,58 @@
+import KubeAPI
+import Logging
+
+/// The request pipeline: `/_sim` control, the "down" fault, discovery, then resource requests
+/// by verb. Stateless apart from the shared references it holds; safe to call concurrently.
+///
+/// Pipeline order (each step may answer):
+/// 1. `/_sim/…` control endpoints (never affected by faults).
+/// 2. `faults.isDown` → 503 for everything else.
+/// 3. Authentication and authorization go HERE when the TokenReview/SubjectAccessReview issue
+///    lands: authenticate the bearer token or client certificate into a user, then check
+///    `(user, verb, group, resource, namespace, name)` against the policy table and answer
+///    401/403 `Status` before any handler runs. `ResourceRequest` already carries the
+///    attributes an authorizer needs.
+/// 4. Non-resource paths (`/version`, `/api`, `/apis…`, `/openapi…`, health).
+/// 5. Resource paths → counters → the verb's handler.
+struct SimRouter: Sendable {
+    let store: ObjectStore
+    let faults: Faults
+    let counters: RequestCounters
+    let configuration: KubeSim.Configuration
+    let control: SimControl
+    let logger: Logger
+
+    func handle(_ request: SimRequest) async -> SimResponse {
+        if request.path == "/_sim" || request.path.hasPrefix("/_sim/") {
+            counters.increment(verb: "sim", resource: "")
+            return await control.handle(request)
+        }
+        if faults.isDown {
+            return .status(Status.serviceUnavailable("the server is currently unable to handle the request"))
+        }
+        // (3) authn/authz insertion point — see the type's comment.
+        if let discovery = Discovery(store: store).answer(request) {
+            counters.increment(verb: "discovery", resource: "")
+            return discovery
+        }
+        guard let info = ResourceRequest(method: request.method, path: request.path, query: request.queryValue) else {
+            return .status(Status.pathNotFound())
+        }
+        guard let definition = store.definition(for: info.groupVersionResource) else {
+            return .status(Status.pathNotFound())
+        }
+        counters.increment(verb: info.verb, resource: info.groupVersionResource.groupResource)
+        if definition.namespaced == false, info.namespace != nil, info.resource != "namespaces" {
+            return .status(Status.pathNotFound())
+        }
+        if let subresource = info.subresource, !definition.subresources.contains(subresource) {
+            return .status(Status.pathNotFound())
+        }
+        let handler = ResourceHandler(store: store, faults: faults, configuration: configuration, definition: definition, info: info)
+        do {
+            return try await handler.handle(request)
+        } catch {
+            return .status(error)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import KubeAPI
+
+/// What an update did.
+enum UpdateOutcome: Sendable {
+    /// Written at a new resourceVersion.
+    case updated(StoredObject)
+    /// The new state equals the stored one: nothing written, no event (the API server's no-op).
+    case unchanged(StoredObject)
+    /// The update emptied the finalizers of an object being deleted, so it was deleted; the
+    /// answer is the delete's (carrying the last stored state).
+    case deleted(StoredObject)
+}
+
+/// What a delete did.
+enum DeleteOutcome: Sendable {
+    /// Removed; carries the last stored state.
+    case deleted(StoredObject)
+    /// Finalizers pending: marked with `deletionTimestamp`, still present.
+    case pending(StoredObject)
+}
+
+/// Options every write takes.
+struct WriteOptions: Sendable {
+    /// `dryRun=All`: validate and answer, store nothing.
+    var dryRun = false
+    /// Keep a created object's `status` (seeding); the API server resets it.
+    var preserveStatus = false
+    /// Which subresource the update is for (`status`), nil for the object itself.
+    var subresource: String?
+}
+
+/// Create, update and delete, with the registry's rules (store.go): names, namespaces,
+/// preconditions, generation, finalizers. All run inside the store's lock.
+extension ObjectStore {
+    func create(_ resource: GroupVersionResource, namespace: String?, object: JSONObject, options: WriteOptions) throws(Status) -> StoredObject {
+        let limit = historyLimit
+        return try state.withLock { state -> Result<StoredObject, Status> in
+            Result { () throws(Status) -> StoredObject in
+                try state.create(resource, namespace: namespace, object: object, options: options, historyLimit: limit)
+            }
+        }.get()
+    }
+
+    /// Updates one object with `transform(current)` (a PUT body, or a patch applied to the
+    /// current state), atomically.
+    func update(
+        _ resource: GroupVersionResource, key: ObjectKey, options: WriteOptions,
+        transform: (StoredObject) throws(Status) -> JSONObject
+    ) throws(Status) -> UpdateOutcome {
+        let limit = historyLimit
+        return try state.withLock { state -> Result<UpdateOutcome, Status> in
+            Result { () throws(Status) -> UpdateOutcome in
+                try state.update(resource, key: key, options: options, historyLimit: limit, transform: transform)
+            }
+        }.get()
+    }
+
+    func delete(_ resource: GroupVersionResource, key: ObjectKey, preconditions: Preconditions, options: WriteOptions) throws(Status) -> DeleteOutcome {
+        let limit = historyLimit
+        return try state.withLock { state -> Result<DeleteOutcome, Status> in
+            Result { () throws(Status) -> DeleteOutcome in
+                try state.delete(resource, key: key, preconditions: preconditions, options: options, historyLimit: limit)
+            }
+        }.get()
+    }
+
+    /// Deletes every object of `resource` in `namespace` matching `selectors`.
+    func deleteCollection(_ resource: GroupVersionResource, namespace: String?, selectors: Selectors, options: WriteOptions) throws(Status) -> [DeleteOutcome] {
+        let limit = historyLimit
+        return try state.withLock { state -> Result<[DeleteOutcome], Status> in
+            Result { () throws(Status) -> [DeleteOutcome] in
+                guard let resourceState = state.resources[resource] else { throw Status.pathNotFound() }
+                let start = namespace.map { ObjectKey(namespace: $0, name: "") }
+                var targets: [ObjectKey] = []
+                for key in resourceState.keys.keys(from: start) {
+                    if let namespace, key.namespace != namespace { break }
+                    if let object = resourceState.current(key), selectors.matches(object) { targets.append(key) }
+                }
+                return try targets.map { key throws(Status) in
+                    try state.delete(resource, key: key, preconditions: Preconditions(), options: options, historyLimit: limit)
+                }
+            }
+        }.get()
+    }
+}
+
+/// DeleteOptions.preconditions.
+struct Preconditions: Sendable {
+    var uid: String?
+    var resourceVersion: String?
+}

@@ -1,1 +1,0 @@
-// KubeTestSupport: filled by its issue.

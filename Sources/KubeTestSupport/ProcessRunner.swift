@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+
+/// Runs a command-line tool (kubectl, curl, openssl) for a test without blocking Swift's
+/// cooperative thread pool: the process is waited for on a Dispatch thread, so servers running
+/// in the same test process keep answering the tool.
+public enum ProcessRunner {
+    /// What a finished process left.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    /// Runs `executable` with `arguments`; `input` is written to its standard input.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        currentDirectory: String? = nil, input: String? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: executable)
+                    process.arguments = arguments
+                    if let environment { process.environment = environment }
+                    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+                    let output = Pipe()
+                    let error = Pipe()
+                    let stdin = Pipe()
+                    process.standardOutput = output
+                    process.standardError = error
+                    process.standardInput = stdin
+                    try process.run()
+                    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+                    try stdin.fileHandleForWriting.close()
+                    // Drain stderr concurrently so neither pipe can fill and stall the child.
+                    let errorData = LockedData()
+                    let group = DispatchGroup()
+                    group.enter()
+                    DispatchQueue.global().async {
+                        errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+                        group.leave()
+                    }
+                    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                    group.wait()
+                    process.waitUntilExit()
+                    continuation.resume(returning: Result(
+                        status: process.terminationStatus,
+                        standardOutput: String(decoding: outputData, as: UTF8.self),
+                        standardError: String(decoding: errorData.get(), as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
+
+/// Bytes handed between Dispatch threads.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) {
+        lock.lock()
+        data = value
+        lock.unlock()
+    }
+    func get() -> Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return data
+    }
+}
