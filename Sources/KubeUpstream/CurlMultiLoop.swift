@@ -41,9 +41,7 @@ final class CurlMultiLoop: Sendable {
         self.multi = MultiHandle(raw: raw)
         self.logger = logger
         self.metrics = metrics
-        let thread = Thread { [self] in self.run() }
-        thread.name = "kcache-upstream-curl"
-        thread.start()
+        Thread { [self] in self.run() }.start()
     }
 
     /// Queues `command` for the loop; false once the loop has stopped.
@@ -63,6 +61,7 @@ final class CurlMultiLoop: Sendable {
     }
 
     private func run() {
+        Thread.current.name = "kcache-curl"  // visible in top -H and debuggers
         statistics.recordLoopThreadStarted()
         let driver = LoopDriver(multi: multi.raw, logger: logger, metrics: metrics, statistics: statistics)
         var running: Int32 = 0

@@ -219,6 +219,7 @@ final class TransferChannel: Sendable {
 
     /// Takes body bytes from the write callback, or asks it to pause or abort.
     func offerBody(_ bytes: UnsafeRawBufferPointer) -> BodyVerdict {
+        guard !bytes.isEmpty else { return .accepted }  // libcurl signals an empty body this way
         let chunk = [UInt8](bytes)
         let (verdict, reader) = state.withLock { state -> (BodyVerdict, CheckedContinuation<[UInt8]?, any Error>?) in
             guard state.end == nil else { return (.abort, nil) }

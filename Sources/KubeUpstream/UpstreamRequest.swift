@@ -2,7 +2,8 @@
 ///
 /// `pathAndQuery` is appended to the server URL as given (already percent-encoded, starting
 /// with `/`). `headers` are sent as given: the caller decides which are end-to-end (hop-by-hop
-/// headers must already be gone). The client adds `Authorization` from kcache's credentials, or
+/// headers must already be gone), except `Content-Length` and `Transfer-Encoding`, which the
+/// body decides, and fields with CR, LF or NUL, which are dropped. The client adds `Authorization` from kcache's credentials, or
 /// from `bearerTokenOverride` (`--auth passthrough`), replacing any `Authorization` in
 /// `headers`; with neither, the caller's `Authorization` header is sent as is.
 public struct UpstreamRequest: Sendable {

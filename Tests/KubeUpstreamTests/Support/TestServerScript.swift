@@ -86,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     def route(self):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        name = url.path.strip("/").split("/")[0] or "root"
+        name = url.path.rstrip("/").split("/")[-1] or "root"  # last segment: prefixes and proxies work
         ident = query.get("id", "-")
         try:
             getattr(self, "r_" + name.replace("-", "_"))(query, ident)
