@@ -21,6 +21,7 @@ final class CurlMultiLoop: Sendable {
     private let logger: Logger
     private let metrics: UpstreamMetrics
 
+    /// Commands queued for the loop and whether it has stopped.
     private struct Inbox {
         var commands: [LoopCommand] = []
         var stopped = false

@@ -114,7 +114,12 @@ public final class UpstreamClient: Sendable {
         let loop = loop
         let channel = TransferChannel(id: id, limits: limits, gauge: gauge) { loop.submit($0) }
         var tls = cluster.tls
-        if let certificate = credential.clientCertificate, let key = credential.clientKey {
+        if request.bearerTokenOverride != nil {
+            // The client's token must decide who it is: the API server checks a client
+            // certificate before tokens, so kcache's own certificate is not presented.
+            tls.clientCertificate = nil
+            tls.clientKey = nil
+        } else if let certificate = credential.clientCertificate, let key = credential.clientKey {
             tls.clientCertificate = .data(certificate)
             tls.clientKey = .data(key.bytes)
         }

@@ -11,7 +11,9 @@ public struct UpstreamRequest: Sendable {
     public var pathAndQuery: String
     public var headers: HeaderFields
     public var body: RequestBody?
-    /// A client's own bearer token to use instead of kcache's credential. Never logged.
+    /// A client's own bearer token to use instead of kcache's credential (`--auth passthrough`).
+    /// kcache's client certificate is then not presented either, since the API server would
+    /// authenticate the certificate first. Never logged.
     public var bearerTokenOverride: SecretString?
     /// Total time allowed for the whole exchange; nil for watches and other long streams.
     public var timeout: Duration?

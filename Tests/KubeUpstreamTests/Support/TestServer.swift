@@ -15,6 +15,8 @@ final class TestServer: Sendable {
         var certificate: String
         var key: String
         var clientCA: String?
+        /// Ask for a client certificate signed by `clientCA` without requiring one.
+        var clientCertificateOptional = false
     }
 
     enum Kind: Sendable {
@@ -35,6 +37,7 @@ final class TestServer: Sendable {
             if let tls {
                 arguments += ["--cert", tls.certificate, "--key", tls.key]
                 if let clientCA = tls.clientCA { arguments += ["--client-ca", clientCA] }
+                if tls.clientCertificateOptional { arguments += ["--client-optional", "1"] }
             }
         case .nodeHTTP2:
             guard let tls else { throw TimedOut(what: "TLS files for the HTTP/2 server") }
