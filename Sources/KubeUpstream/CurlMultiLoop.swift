@@ -72,9 +72,9 @@ final class CurlMultiLoop: Sendable {
                 defer { inbox.commands = [] }
                 return inbox.commands
             }
-            for command in commands {
+            for (index, command) in commands.enumerated() {
                 if case .shutdown = command {
-                    stop(driver)
+                    stop(driver, unapplied: commands[(index + 1)...])
                     return
                 }
                 driver.apply(command)
@@ -85,8 +85,10 @@ final class CurlMultiLoop: Sendable {
         }
     }
 
-    private func stop(_ driver: LoopDriver) {
-        let leftover = inbox.withLock { inbox -> [LoopCommand] in
+    /// Refuses further commands, fails transfers that were queued but never started, aborts
+    /// the rest and frees the multi handle.
+    private func stop(_ driver: LoopDriver, unapplied: ArraySlice<LoopCommand>) {
+        let leftover = Array(unapplied) + inbox.withLock { inbox -> [LoopCommand] in
             inbox.stopped = true
             defer { inbox.commands = [] }
             return inbox.commands
