@@ -56,7 +56,7 @@ extension Reflector {
                 if cache.apply(event.type, object: cached, encodedLine: encoded) == .stale {
                     statistics.record(\.staleEvents)
                 }
-                statistics.record(\.events)
+                statistics.record(event: event.type)
             } catch {
                 statistics.record(\.malformedEvents)
                 logger.warning("skipped malformed watch event", metadata: ["error": "\(error)"])
