@@ -35,9 +35,9 @@ struct MetricsOverheadTests {
         let perRequest = whole / iterations
         print("metrics per request: \(perRequest) (labels \(labelsOnly / iterations))")
         // Measured on 2 shared cores: release ≈ 0.5 µs per request (0.2 µs of it the labels);
-        // debug ≈ 30 µs, its unspecialised generics being ~100× slower.
+        // debug 30–80 µs, its unspecialised generics being ~100× slower.
         #if DEBUG
-        #expect(perRequest < .microseconds(300))
+        #expect(perRequest < .milliseconds(1))
         #else
         #expect(perRequest < .microseconds(10))
         #endif

@@ -19,7 +19,9 @@ import Synchronization
 /// - pull, at scrape time, for what the engine already counts (`collect(_:)` for the caches and
 ///   reflectors, and the process figures).
 ///
-/// Thread-safe. Collectors run on the scraping request's thread, one scrape at a time.
+/// Thread-safe. Collectors run on the event loop of the scraping connection, one scrape at a
+/// time; they only read in-memory state (cache snapshots, counters, `/proc`), so a scrape costs
+/// about what rendering does.
 public final class ProxyMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// The factory for every kcache metric; give it to components that emit their own.
