@@ -6,6 +6,8 @@ import KubeTestSupport
 import KubeUpstream
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
 
 /// A seeded KubeSim and a `CachingProxy` in front of it, both in-process on 127.0.0.1 port 0,
@@ -17,6 +19,8 @@ struct MetricsFixture {
     let sim: KubeSim
     let proxy: CachingProxy
     let baseURL: String
+    let port: Int
+    /// For watches.
     let client = TestHTTPClient()
 
     static let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
@@ -59,7 +63,8 @@ struct MetricsFixture {
         let running = Task { try await group.run() }
         do {
             let address = try await proxy.localAddress()
-            let fixture = MetricsFixture(sim: sim, proxy: proxy, baseURL: "http://127.0.0.1:\(address.port ?? 0)")
+            let fixture = MetricsFixture(
+                sim: sim, proxy: proxy, baseURL: "http://127.0.0.1:\(address.port ?? 0)", port: address.port ?? 0)
             try await waitUntil(timeout: .seconds(15), "kcache's /readyz to pass") {
                 (try? await fixture.get("/readyz"))?.status == 200
             }
@@ -74,20 +79,51 @@ struct MetricsFixture {
         }
     }
 
-    /// `GET path`, once more if the connection closed before the request's end was written:
-    /// the test client writes a GET's head and end separately and sends `Connection: close`,
-    /// so a server that answers on the head (as kcache does for cached reads and its own
-    /// endpoints) may close before the end goes out, under load, losing the answer with it.
     func get(_ path: String) async throws -> TestHTTPResponse {
-        do {
-            return try await client.request("GET", baseURL + path)
-        } catch ChannelError.ioOnClosedChannel {
-            return try await client.request("GET", baseURL + path)
-        }
+        try await request("GET", path)
     }
 
     func post(_ path: String, json: String) async throws -> TestHTTPResponse {
-        try await client.send("POST", baseURL + path, json: json)
+        try await request("POST", path, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+    }
+
+    /// One request on its own connection (`Connection: close`), head, body and end written at
+    /// once. (`TestHTTPClient.request` writes them one by one; a server that answers and closes
+    /// before the last write — as kcache may for what it answers on the head — fails that
+    /// write under load, losing the response.)
+    func request(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
+    ) async throws -> TestHTTPResponse {
+        typealias Connection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
+        head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
+        head.headers.add(name: "Connection", value: "close")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        if method != "GET" { head.headers.add(name: "Content-Length", value: String(body.count)) }
+        return try await connection.executeThenClose { inbound, outbound in
+            let bodyParts: [HTTPClientRequestPart] = body.isEmpty ? [] : [.body(.byteBuffer(ByteBuffer(bytes: body)))]
+            try await outbound.write(contentsOf: [.head(head)] + bodyParts + [.end(nil)])
+            var response = TestHTTPResponse(status: 0, headers: [], body: [])
+            for try await part in inbound {
+                switch part {
+                case .head(let head):
+                    response.status = Int(head.status.code)
+                    response.headers = head.headers.map { ($0.name, $0.value) }
+                case .body(let buffer):
+                    response.body.append(contentsOf: buffer.readableBytesView)
+                case .end:
+                    return response
+                }
+            }
+            throw TestHTTPClient.ClientError.closedBeforeResponse
+        }
     }
 
     /// `GET /metrics`, parsed; fails the scrape when the exposition does not parse.
