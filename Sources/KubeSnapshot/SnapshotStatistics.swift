@@ -1,0 +1,48 @@
+import Foundation
+
+/// What the snapshot store has done since it was created: the metrics' values, readable in
+/// tests without a metrics backend. A value copied out of the store; it never changes after.
+public struct SnapshotStatistics: Sendable, Hashable {
+    /// Saves committed.
+    public var saves = 0
+    /// Saves that failed (nothing committed; the next save writes their changes).
+    public var saveFailures = 0
+    /// The last committed save.
+    public var lastSave: SnapshotSaveReport?
+    /// When the last save committed.
+    public var lastSuccessAt: Date?
+    /// Why the last failed save failed, until a save succeeds.
+    public var lastError: String?
+    /// Size of the file and its WAL after the last save or load.
+    public var fileBytes = 0
+    /// Totals over all committed saves.
+    public var objectsWritten = 0
+    public var objectsDeleted = 0
+    public var eventsWritten = 0
+    /// Loads that restored a file, and what the last one restored.
+    public var loads = 0
+    public var objectsLoaded = 0
+    public var lastLoadDuration: Duration?
+    /// Unreadable files moved aside (corrupt, truncated, garbage, newer schema).
+    public var filesMovedAside = 0
+}
+
+/// What one committed save wrote.
+public struct SnapshotSaveReport: Sendable, Hashable {
+    /// Resources whose row was written (every saved resource: its RV and `savedAt` move on).
+    public var resources = 0
+    /// Objects inserted or replaced, and deleted.
+    public var objectsUpserted = 0
+    public var objectsDeleted = 0
+    /// History events inserted, and deleted (fallen out of the saved tail).
+    public var eventsInserted = 0
+    public var eventsDeleted = 0
+    /// Resources removed from the file (now excluded).
+    public var resourcesPurged = 0
+    /// True when the file's contents were unknown (a new or replaced file) and everything was
+    /// rewritten rather than the differences.
+    public var isFullRewrite = false
+    public var duration: Duration = .zero
+
+    public init() {}
+}

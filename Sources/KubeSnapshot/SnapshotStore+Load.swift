@@ -1,0 +1,66 @@
+import Foundation
+import KubeAPI
+import KubeCache
+
+extension SnapshotStore {
+    /// Reads the last committed snapshot: call once at start, before the reflectors run, and
+    /// `restore(into:)` each resource's cache.
+    ///
+    /// Returns nothing — a cold start — when there is no file yet, or when the file cannot be
+    /// read: a corrupt, truncated, garbage, foreign or newer-schema file is logged and moved
+    /// aside (`FILE.corrupt-<time>`); a file that cannot be opened for another reason
+    /// (permissions, a directory at the path) is logged and left alone. Never throws.
+    /// Resources `shouldSave` rejects are not returned and leave the file at the next save.
+    public func load() -> [RestoredResource] {
+        let start = ContinuousClock.now
+        discardFile()
+        let path = configuration.path
+        guard SnapshotFiles.exists(path) else {
+            logger.info("no snapshot file yet; starting cold")
+            return []
+        }
+        var opened: SnapshotFile?
+        do {
+            let file = try SnapshotFile(
+                path: path, create: false, maxBytes: configuration.maxFileBytes,
+                createdAt: configuration.now().timeIntervalSince1970)
+            opened = file
+            let result = try SnapshotReader(connection: file.connection, shouldLoad: configuration.shouldSave).read()
+            self.file = file
+            saved = result.saved
+            pendingPurges = result.purges
+            isBaselineExact = true
+
+            let duration = ContinuousClock.now - start
+            let objects = result.restored.reduce(0) { $0 + $1.store.count }
+            statisticsValue.loads += 1
+            statisticsValue.objectsLoaded = objects
+            statisticsValue.lastLoadDuration = duration
+            recordFileSize()
+            let oldest = result.restored.map(\.savedAt).min()
+            logger.info("loaded snapshot", metadata: [
+                "resources": "\(result.restored.count)", "objects": "\(objects)", "duration": "\(duration)",
+                "excluded": "\(result.purges.count)",
+                "age": "\(oldest.map { RestoredResource.describeAge(since: $0, now: configuration.now()) } ?? "-")",
+            ])
+            return result.restored
+        } catch {
+            opened?.close()
+            if SnapshotError.isUnreadableFile(error) {
+                moveAside(because: error, while: "loading")
+            } else {
+                discardFile()
+                logger.error("could not read the snapshot file; starting cold", metadata: ["error": "\(error)"])
+            }
+            return []
+        }
+    }
+}
+
+extension RestoredResource {
+    /// `12s`, `5m3s`: an age for log lines.
+    static func describeAge(since date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        return seconds < 60 ? "\(seconds)s" : "\(seconds / 60)m\(seconds % 60)s"
+    }
+}
