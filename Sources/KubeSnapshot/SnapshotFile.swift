@@ -1,3 +1,5 @@
+import Foundation
+
 /// An open snapshot file: its SQLite connection, which file it opened, and the statements
 /// every save reuses.
 ///
@@ -10,6 +12,8 @@ final class SnapshotFile {
     let path: String
     /// The file the path named at open; nil if it could not be read.
     let identity: FileIdentity?
+    /// The file's `meta.snapshot_id`, unique to it.
+    let snapshotID: String
     /// Prepared at the first save, then reused.
     private var prepared: Statements?
 
@@ -38,7 +42,8 @@ final class SnapshotFile {
         connection = try SQLiteConnection(path: path, create: false)
         try SnapshotSchema.configure(connection)
         switch try SnapshotSchema.inspect(connection) {
-        case .empty: try SnapshotSchema.create(connection, createdAt: createdAt)
+        case .empty:
+            try SnapshotSchema.create(connection, createdAt: createdAt, snapshotID: UUID().uuidString)
         case .current: break
         case .otherVersion(let version):
             throw SnapshotError.unsupportedVersion(found: version, supported: SnapshotSchema.version)
@@ -48,6 +53,7 @@ final class SnapshotFile {
             let pageSize = try connection.integer("PRAGMA page_size") ?? Int64(SnapshotSchema.pageSize)
             try connection.execute("PRAGMA max_page_count = \(max(1, Int64(maxBytes) / pageSize))")
         }
+        snapshotID = try SnapshotSchema.snapshotID(connection)
         identity = SnapshotFiles.identity(of: path)
     }
 

@@ -1,7 +1,7 @@
 /// The layout of a snapshot file, and how to recognise one.
 ///
 /// ```
-/// meta(key, value)                       schema_version, created_at, created_by
+/// meta(key, value)                       schema_version, created_at, created_by, snapshot_id
 /// resources(id, gvr UNIQUE, api_resource JSON, resource_version, oldest_resumable,
 ///           saved_at, object_count, event_count)
 /// objects(resource → resources.id, key, rv, bytes BLOB)      UNIQUE(resource, key)
@@ -61,8 +61,18 @@ enum SnapshotSchema {
         return userVersion == version ? .current : .otherVersion(userVersion)
     }
 
+    /// The file's `snapshot_id`.
+    static func snapshotID(_ connection: SQLiteConnection) throws -> String {
+        let statement = try connection.prepare("SELECT value FROM meta WHERE key = 'snapshot_id'")
+        guard try statement.step() else { throw SnapshotError.malformed("meta has no snapshot_id") }
+        return statement.text(at: 0)
+    }
+
     /// Creates the tables in an empty file, in one transaction.
-    static func create(_ connection: SQLiteConnection, createdAt: Double) throws(SQLiteError) {
+    /// `snapshotID` names this file for good (a UUID): the store's baseline records which file
+    /// it describes by it, so a file replaced under kcache is never mistaken for the one it
+    /// wrote (an inode number may be reused).
+    static func create(_ connection: SQLiteConnection, createdAt: Double, snapshotID: String) throws(SQLiteError) {
         try connection.execute("""
             BEGIN IMMEDIATE;
             CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -92,7 +102,8 @@ enum SnapshotSchema {
             INSERT INTO meta(key, value) VALUES
                 ('schema_version', '\(version)'),
                 ('created_at', '\(createdAt)'),
-                ('created_by', 'kcache');
+                ('created_by', 'kcache'),
+                ('snapshot_id', '\(snapshotID)');
             PRAGMA application_id = \(applicationID);
             PRAGMA user_version = \(version);
             COMMIT;

@@ -29,7 +29,7 @@ extension SnapshotStore {
             self.file = file
             saved = result.saved
             pendingPurges = result.purges
-            isBaselineExact = true
+            baselineSnapshotID = file.snapshotID
 
             let duration = ContinuousClock.now - start
             let objects = result.restored.reduce(0) { $0 + $1.store.count }

@@ -110,6 +110,7 @@ extension SnapshotStore {
             snapshots.append((cache.resource, snapshot))
         }
 
+        let isBaselineExact = baselineSnapshotID == file.snapshotID
         var updated = isBaselineExact ? saved : [:]
         let writer = ResourceWriter(
             statements: try file.statements, connection: file.connection, now: configuration.now(),
@@ -139,7 +140,7 @@ extension SnapshotStore {
         }
         saved = updated
         pendingPurges = []
-        isBaselineExact = true
+        baselineSnapshotID = file.snapshotID
         return report
     }
 

@@ -49,9 +49,10 @@ public actor SnapshotStore {
     var file: SnapshotFile?
     /// What the file holds per resource as of its last commit.
     var saved: [GroupVersionResource: SavedResource] = [:]
-    /// True when `saved` describes the open file exactly. False for a file kcache did not load
-    /// (or that was replaced under it): the next save then rewrites it entirely.
-    var isBaselineExact = false
+    /// The `snapshot_id` of the file `saved` describes exactly, as of its last commit; nil when
+    /// none. A save to any other file (one kcache did not load, or that replaced it) rewrites
+    /// that file entirely.
+    var baselineSnapshotID: String?
     /// Resource rows the file holds that must go at the next save (now excluded).
     var pendingPurges: [Int64] = []
     var statisticsValue = SnapshotStatistics()
@@ -68,7 +69,8 @@ public actor SnapshotStore {
     /// What the store has done so far.
     public var statistics: SnapshotStatistics { statisticsValue }
 
-    /// Checkpoints and closes the file. A later save or load opens it again.
+    /// Checkpoints and closes the file. A later save or load opens it again (and a save goes on
+    /// incrementally if it is still the same file).
     public func close() {
         guard let file else { return }
         do {
@@ -86,7 +88,7 @@ public actor SnapshotStore {
         file = nil
         saved = [:]
         pendingPurges = []
-        isBaselineExact = false
+        baselineSnapshotID = nil
     }
 
     /// Moves an unreadable file aside (after closing it), logging what happened.
