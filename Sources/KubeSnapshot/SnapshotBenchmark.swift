@@ -18,6 +18,8 @@ public enum SnapshotBenchmark {
         public var changedObjects = 0
         public var incrementalSave: Duration = .zero
         public var load: Duration = .zero
+        /// Where the load's time went.
+        public var loadReport = SnapshotLoadReport()
         public var restore: Duration = .zero
         /// Parsing every object from JSON and `replace(with:)`: a cold start without the network.
         public var coldParseAndFill: Duration = .zero
@@ -28,7 +30,8 @@ public enum SnapshotBenchmark {
             snapshot benchmark: \(objects) objects × \(averageObjectBytes) B, file \(fileBytes >> 20) MiB
               full save:        \(fullSave)
               incremental save: \(incrementalSave) (\(changedObjects) changed)
-              load:             \(load)
+              load:             \(load) (read \(loadReport.readDuration), decode \(loadReport.decodeDuration), \
+            build \(loadReport.buildDuration))
               restore:          \(restore)
               cold parse+fill:  \(coldParseAndFill) (local part of a cold LIST)
             """
@@ -85,6 +88,7 @@ public enum SnapshotBenchmark {
         start = .now
         let restored = await reader.load()
         result.load = .now - start
+        result.loadReport = await reader.statistics.lastLoad ?? SnapshotLoadReport()
         await reader.close()
 
         let fresh = ResourceCache(resource: resource, logger: logger)

@@ -19,9 +19,10 @@ final class SnapshotFile {
 
     /// The statements of a save, prepared once (`SQLITE_PREPARE_PERSISTENT`).
     struct Statements {
-        /// (gvr, api_resource, rv, oldest_resumable, saved_at, object_count, event_count) → id
+        /// (gvr, api_resource, rv, oldest_resumable, saved_at, object_count, event_count,
+        /// field_paths, metadata_version) → id
         let upsertResource: SQLiteStatement
-        /// (resource, key, rv, bytes)
+        /// (resource, key, rv, bytes, metadata)
         let upsertObject: SQLiteStatement
         /// (resource, key)
         let deleteObject: SQLiteStatement
@@ -68,17 +69,19 @@ final class SnapshotFile {
             let statements = Statements(
                 upsertResource: try connection.prepare("""
                     INSERT INTO resources(gvr, api_resource, resource_version, oldest_resumable, saved_at,
-                                          object_count, event_count)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                                          object_count, event_count, field_paths, metadata_version)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                     ON CONFLICT(gvr) DO UPDATE SET
                         api_resource = excluded.api_resource, resource_version = excluded.resource_version,
                         oldest_resumable = excluded.oldest_resumable, saved_at = excluded.saved_at,
-                        object_count = excluded.object_count, event_count = excluded.event_count
+                        object_count = excluded.object_count, event_count = excluded.event_count,
+                        field_paths = excluded.field_paths, metadata_version = excluded.metadata_version
                     RETURNING id
                     """),
                 upsertObject: try connection.prepare("""
-                    INSERT INTO objects(resource, key, rv, bytes) VALUES (?1, ?2, ?3, ?4)
-                    ON CONFLICT(resource, key) DO UPDATE SET rv = excluded.rv, bytes = excluded.bytes
+                    INSERT INTO objects(resource, key, rv, bytes, metadata) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT(resource, key) DO UPDATE SET
+                        rv = excluded.rv, bytes = excluded.bytes, metadata = excluded.metadata
                     """),
                 deleteObject: try connection.prepare("DELETE FROM objects WHERE resource = ?1 AND key = ?2"),
                 insertEvent: try connection.prepare("""

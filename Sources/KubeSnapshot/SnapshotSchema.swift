@@ -3,15 +3,17 @@
 /// ```
 /// meta(key, value)                       schema_version, created_at, created_by, snapshot_id
 /// resources(id, gvr UNIQUE, api_resource JSON, resource_version, oldest_resumable,
-///           saved_at, object_count, event_count)
-/// objects(resource → resources.id, key, rv, bytes BLOB)      UNIQUE(resource, key)
+///           saved_at, object_count, event_count, field_paths, metadata_version)
+/// objects(resource → resources.id, key, rv, bytes BLOB, metadata BLOB)   UNIQUE(resource, key)
 /// events(resource, seq, type, rv, object BLOB, previous BLOB NULL)   PRIMARY KEY(resource, seq)
 /// ```
 /// `objects` is a rowid table with a unique index rather than `WITHOUT ROWID`: rows are whole
 /// objects (kilobytes), which SQLite stores best in table leaves, and a load reads the table
 /// in one sequential scan. Keys are storage keys (`namespace/name`), whose byte order
 /// (SQLite's BINARY collation) is the cache's order. RVs are stored as the bit pattern of
-/// their `UInt64` in SQLite's signed 64-bit integers.
+/// their `UInt64` in SQLite's signed 64-bit integers. `objects.metadata` is what
+/// `CachedObject(json:resource:)` extracted (`ObjectMetadataCodec`), valid while the row's
+/// `metadata_version` and `field_paths` (newline-separated) match the running code.
 ///
 /// A file is ours when `PRAGMA application_id` is `applicationID`; `PRAGMA user_version` is
 /// the schema version (also in `meta`). A newer version than `version` is never read: it is
@@ -84,12 +86,15 @@ enum SnapshotSchema {
                 oldest_resumable INTEGER NOT NULL,
                 saved_at REAL NOT NULL,
                 object_count INTEGER NOT NULL,
-                event_count INTEGER NOT NULL);
+                event_count INTEGER NOT NULL,
+                field_paths TEXT NOT NULL,
+                metadata_version INTEGER NOT NULL);
             CREATE TABLE objects(
                 resource INTEGER NOT NULL,
                 key TEXT NOT NULL,
                 rv INTEGER NOT NULL,
-                bytes BLOB NOT NULL);
+                bytes BLOB NOT NULL,
+                metadata BLOB NOT NULL);
             CREATE UNIQUE INDEX objects_by_key ON objects(resource, key);
             CREATE TABLE events(
                 resource INTEGER NOT NULL,

@@ -19,10 +19,9 @@ public struct SnapshotStatistics: Sendable, Hashable {
     public var objectsWritten = 0
     public var objectsDeleted = 0
     public var eventsWritten = 0
-    /// Loads that restored a file, and what the last one restored.
+    /// Loads that restored a file, and what the last one did.
     public var loads = 0
-    public var objectsLoaded = 0
-    public var lastLoadDuration: Duration?
+    public var lastLoad: SnapshotLoadReport?
     /// Unreadable files moved aside (corrupt, truncated, garbage, newer schema).
     public var filesMovedAside = 0
 }
@@ -42,6 +41,22 @@ public struct SnapshotSaveReport: Sendable, Hashable {
     /// True when the file's contents were unknown (a new or replaced file) and everything was
     /// rewritten rather than the differences.
     public var isFullRewrite = false
+    public var duration: Duration = .zero
+
+    public init() {}
+}
+
+/// What one load read, and where its time went.
+public struct SnapshotLoadReport: Sendable, Hashable {
+    public var resources = 0
+    public var objects = 0
+    public var events = 0
+    /// Reading rows out of SQLite (bytes copied once into the objects' arrays).
+    public var readDuration: Duration = .zero
+    /// Rebuilding objects from their bytes (metadata, labels, selectable fields), on all cores.
+    public var decodeDuration: Duration = .zero
+    /// Building the stores (key-ordered trees) and reading the event tails.
+    public var buildDuration: Duration = .zero
     public var duration: Duration = .zero
 
     public init() {}

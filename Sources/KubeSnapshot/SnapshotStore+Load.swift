@@ -31,15 +31,14 @@ extension SnapshotStore {
             pendingPurges = result.purges
             baselineSnapshotID = file.snapshotID
 
-            let duration = ContinuousClock.now - start
-            let objects = result.restored.reduce(0) { $0 + $1.store.count }
+            var report = result.report
+            report.duration = ContinuousClock.now - start
             statisticsValue.loads += 1
-            statisticsValue.objectsLoaded = objects
-            statisticsValue.lastLoadDuration = duration
+            statisticsValue.lastLoad = report
             recordFileSize()
             let oldest = result.restored.map(\.savedAt).min()
             logger.info("loaded snapshot", metadata: [
-                "resources": "\(result.restored.count)", "objects": "\(objects)", "duration": "\(duration)",
+                "resources": "\(report.resources)", "objects": "\(report.objects)", "duration": "\(report.duration)",
                 "excluded": "\(result.purges.count)",
                 "age": "\(oldest.map { RestoredResource.describeAge(since: $0, now: configuration.now()) } ?? "-")",
             ])

@@ -3,8 +3,8 @@ import KubeAPI
 import KubeCache
 import Synchronization
 
-/// Rebuilds `CachedObject`s from saved JSON on every core: parsing metadata is most of a
-/// load's work, and each object is independent.
+/// Rebuilds `CachedObject`s from saved rows on every core, from their saved metadata when it
+/// is usable (`ObjectMetadataCodec`) or else by parsing their JSON; each object is independent.
 ///
 /// Runs on Dispatch's worker threads (`concurrentPerform`), not on Swift concurrency's
 /// cooperative pool; the caller (the snapshot store's queue) blocks until all are done.
@@ -13,8 +13,11 @@ enum ParallelDecoder {
     /// Objects per work item: large enough that scheduling is noise, small enough to balance.
     static let chunkSize = 1024
 
-    static func objects(from blobs: [[UInt8]], resource: CachedResource) throws(SnapshotError) -> [CachedObject] {
-        let count = blobs.count
+    static func objects(
+        from rows: [SavedObjectRow], resource: CachedResource, usesSavedMetadata: Bool
+    ) throws(SnapshotError) -> [CachedObject] {
+        let count = rows.count
+        let fieldCount = resource.fieldPaths.count
         guard count > 0 else { return [] }
         let slots = Slots(count: count)
         defer { slots.deallocate() }
@@ -22,8 +25,13 @@ enum ParallelDecoder {
         let chunks = (count + chunkSize - 1) / chunkSize
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                let row = rows[index]
                 do {
-                    slots.buffer[index] = try CachedObject(json: blobs[index][...], resource: resource)
+                    slots.buffer[index] = usesSavedMetadata
+                        ? try ObjectMetadataCodec.decode(
+                            bytes: row.bytes[...], metadata: row.metadata, resourceVersion: row.resourceVersion,
+                            fieldCount: fieldCount)
+                        : try CachedObject(json: row.bytes[...], resource: resource)
                 } catch {
                     failure.withLock { $0 = $0 ?? "\(resource.groupVersionResource) object \(index): \(error)" }
                     return
@@ -48,4 +56,11 @@ enum ParallelDecoder {
             buffer.deallocate()
         }
     }
+}
+
+/// One `objects` row as read, before decoding.
+struct SavedObjectRow: Sendable {
+    var bytes: [UInt8]
+    var metadata: [UInt8]
+    var resourceVersion: ResourceVersion
 }

@@ -5,7 +5,8 @@ import KubeCache
 /// Reads a whole snapshot file into restorable resources and the baseline of the next save.
 ///
 /// Objects are read in one sequential scan of the `objects` table, their bytes copied once
-/// out of SQLite into the arrays the restored objects keep, then decoded on every core. The
+/// out of SQLite into the arrays the restored objects keep, then decoded on every core from
+/// their saved metadata (or parsed, when it was saved by code that extracted differently). The
 /// file is checked as it is read: each resource's object and event counts must match its row,
 /// every object must parse, and keys must be unique; any contradiction throws
 /// `SnapshotError.malformed`, and the caller moves the file aside. Resources `shouldLoad`
@@ -19,6 +20,7 @@ struct SnapshotReader {
         var saved: [GroupVersionResource: SavedResource] = [:]
         /// Row ids of resources the file holds but that must not be restored.
         var purges: [Int64] = []
+        var report = SnapshotLoadReport()
     }
 
     /// One `resources` row.
@@ -30,9 +32,18 @@ struct SnapshotReader {
         var savedAt: Date
         var objectCount: Int
         var eventCount: Int
+        /// True when the saved metadata was extracted as the running code would.
+        var hasUsableMetadata: Bool
     }
 
     func read() throws -> Result {
+        let clock = ContinuousClock()
+        var phaseStart = clock.now
+        func phase(_ duration: WritableKeyPath<SnapshotLoadReport, Duration>, of result: inout Result) {
+            let now = clock.now
+            result.report[keyPath: duration] += now - phaseStart
+            phaseStart = now
+        }
         var result = Result()
         var rows: [Row] = []
         for row in try readRows() {
@@ -43,8 +54,12 @@ struct SnapshotReader {
             }
         }
         var blobs = try readObjectBlobs(of: Set(rows.map(\.id)), allIDs: Set(rows.map(\.id) + result.purges))
+        phase(\.readDuration, of: &result)
         for row in rows {
-            let objects = try ParallelDecoder.objects(from: blobs.removeValue(forKey: row.id) ?? [], resource: row.resource)
+            let objects = try ParallelDecoder.objects(
+                from: blobs.removeValue(forKey: row.id) ?? [], resource: row.resource,
+                usesSavedMetadata: row.hasUsableMetadata)
+            phase(\.decodeDuration, of: &result)
             var store = Store(resource: row.resource, resourceVersion: row.resourceVersion)
             for object in objects where store.put(object) != nil {
                 throw SnapshotError.malformed("\(row.resource.groupVersionResource): duplicate key \(object.key)")
@@ -59,13 +74,18 @@ struct SnapshotReader {
                 resource: row.resource, store: store, history: history, oldestResumable: row.oldestResumable,
                 savedAt: row.savedAt))
             result.saved[gvr] = SavedResource(id: row.id, store: store, savedAt: row.savedAt, events: tail)
+            result.report.resources += 1
+            result.report.objects += store.count
+            result.report.events += history.count
+            phase(\.buildDuration, of: &result)
         }
         return result
     }
 
     private func readRows() throws -> [Row] {
         let statement = try connection.prepare("""
-            SELECT id, gvr, api_resource, resource_version, oldest_resumable, saved_at, object_count, event_count
+            SELECT id, gvr, api_resource, resource_version, oldest_resumable, saved_at, object_count, event_count,
+                   field_paths, metadata_version
             FROM resources ORDER BY id
             """)
         var rows: [Row] = []
@@ -76,27 +96,34 @@ struct SnapshotReader {
             } catch {
                 throw SnapshotError.malformed("resource \(statement.text(at: 1)): unreadable description: \(error)")
             }
+            let resource = CachedResource(apiResource)
+            let fieldPaths = statement.text(at: 8)
             rows.append(Row(
-                id: statement.int64(at: 0), resource: CachedResource(apiResource),
+                id: statement.int64(at: 0), resource: resource,
                 resourceVersion: ResourceVersion(UInt64(bitPattern: statement.int64(at: 3))),
                 oldestResumable: ResourceVersion(UInt64(bitPattern: statement.int64(at: 4))),
                 savedAt: Date(timeIntervalSince1970: statement.double(at: 5)),
-                objectCount: Int(statement.int64(at: 6)), eventCount: Int(statement.int64(at: 7))))
+                objectCount: Int(statement.int64(at: 6)), eventCount: Int(statement.int64(at: 7)),
+                hasUsableMetadata: statement.int64(at: 9) == Int64(CachedObject.metadataExtractionVersion)
+                    && (fieldPaths.isEmpty ? [] : fieldPaths.split(separator: "\n", omittingEmptySubsequences: false)
+                        .map(String.init)) == resource.fieldPaths))
         }
         return rows
     }
 
-    /// The objects' bytes of the `wanted` resources, by resource id, in one table scan.
-    private func readObjectBlobs(of wanted: Set<Int64>, allIDs: Set<Int64>) throws -> [Int64: [[UInt8]]] {
-        let statement = try connection.prepare("SELECT resource, bytes FROM objects")
-        var blobs: [Int64: [[UInt8]]] = [:]
+    /// The object rows of the `wanted` resources, by resource id, in one table scan.
+    private func readObjectBlobs(of wanted: Set<Int64>, allIDs: Set<Int64>) throws -> [Int64: [SavedObjectRow]] {
+        let statement = try connection.prepare("SELECT resource, bytes, metadata, rv FROM objects")
+        var blobs: [Int64: [SavedObjectRow]] = [:]
         while try statement.step() {
             let id = statement.int64(at: 0)
             guard wanted.contains(id) else {
                 guard allIDs.contains(id) else { throw SnapshotError.malformed("objects of unknown resource \(id)") }
                 continue
             }
-            blobs[id, default: []].append(statement.blob(at: 1))
+            blobs[id, default: []].append(SavedObjectRow(
+                bytes: statement.blob(at: 1), metadata: statement.blob(at: 2),
+                resourceVersion: ResourceVersion(UInt64(bitPattern: statement.int64(at: 3)))))
         }
         return blobs
     }

@@ -25,11 +25,14 @@ struct ResourceWriter {
 
         let changes = snapshot.store.changes(since: baseline?.store ?? Store(resource: resource))
         let upsert = statements.upsertObject
+        var metadata: [UInt8] = []
         for object in changes.upserted {
+            ObjectMetadataCodec.encode(object, into: &metadata)
             try upsert.bind(id, at: 1)
             try upsert.bind(object.key.storageKey, at: 2)
             try upsert.bind(Int64(bitPattern: object.resourceVersion.value), at: 3)
             try upsert.bind(blob: object.bytes, at: 4)
+            try upsert.bind(blob: metadata[...], at: 5)
             try upsert.run()
         }
         let delete = statements.deleteObject
@@ -60,6 +63,8 @@ struct ResourceWriter {
         try row.bind(savedAt.timeIntervalSince1970, at: 5)
         try row.bind(Int64(snapshot.store.count), at: 6)
         try row.bind(Int64(eventCount), at: 7)
+        try row.bind(resource.fieldPaths.joined(separator: "\n"), at: 8)
+        try row.bind(Int64(CachedObject.metadataExtractionVersion), at: 9)
         guard try row.step() else { throw SnapshotError.malformed("upserting \(resource.groupVersionResource) returned no id") }
         let id = row.int64(at: 0)
         while try row.step() {}
