@@ -72,6 +72,25 @@ struct SnapshotCorruptionTests {
         #expect(FileManager.default.fileExists(atPath: directory.file(), isDirectory: &isDirectory) && isDirectory.boolValue)
     }
 
+    @Test("a file another kcache holds open is left alone: a cold start, and saves fail until it lets go")
+    func lockedByAnother() async throws {
+        let directory = TemporaryDirectory()
+        let owner = makeStore(directory.file())
+        let cache = Fixtures.cache(Fixtures.configMaps, names: ["a"])
+        #expect(await owner.save([cache]) != nil)
+
+        let logs = CapturedLogs()
+        let second = makeStore(directory.file(), logs: logs)
+        #expect(await second.load().isEmpty)
+        #expect(await second.statistics.filesMovedAside == 0)
+        #expect(logs.lines.contains { $0.level == .error && $0.metadata["error"]?.contains("locked") == true })
+        #expect(await second.save([cache]) == nil)
+        #expect(directory.entries == ["snapshot.db", "snapshot.db-wal"])
+
+        await owner.close()
+        #expect(await second.load().count == 1)
+    }
+
     /// A valid snapshot big enough to span many pages.
     private func writeSnapshot(_ path: String) async throws {
         let cache = Fixtures.cache(Fixtures.configMaps, names: (0..<300).map { "cm-\($0)" })

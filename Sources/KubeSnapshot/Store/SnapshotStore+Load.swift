@@ -36,12 +36,20 @@ extension SnapshotStore {
             statisticsValue.loads += 1
             statisticsValue.lastLoad = report
             recordFileSize()
+            let now = configuration.now()
             let oldest = result.restored.map(\.savedAt).min()
+            let stale = result.restored.filter { $0.isStale(maxAge: configuration.maxAge, now: now) }
             logger.info("loaded snapshot", metadata: [
                 "resources": "\(report.resources)", "objects": "\(report.objects)", "duration": "\(report.duration)",
                 "excluded": "\(result.purges.count)",
-                "age": "\(oldest.map { RestoredResource.describeAge(since: $0, now: configuration.now()) } ?? "-")",
+                "age": "\(oldest.map { RestoredResource.describeAge(since: $0, now: now) } ?? "-")",
             ])
+            if !stale.isEmpty {
+                logger.warning("snapshot data is older than the maximum age", metadata: [
+                    "resources": "\(stale.map(\.groupVersionResource.groupResource).joined(separator: ","))",
+                    "maxAge": "\(configuration.maxAge)",
+                ])
+            }
             return result.restored
         } catch {
             opened?.close()

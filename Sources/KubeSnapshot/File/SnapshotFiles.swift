@@ -15,13 +15,13 @@ enum SnapshotFiles {
 
     static func exists(_ path: String) -> Bool {
         var info = stat()
-        return lstat(path, &info) == 0
+        return stat(path, &info) == 0
     }
 
     /// Makes sure a regular file exists at `path` readable by its owner only (0600),
     /// tightening the mode of an existing one. SQLite gives its WAL the database's mode.
     static func ensurePrivateFile(_ path: String, create: Bool) throws(SnapshotError) {
-        let flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0)
+        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
         let descriptor = open(path, flags, 0o600)
         guard descriptor >= 0 else { throw .system(operation: "open", path: path, errno: errno) }
         defer { close(descriptor) }

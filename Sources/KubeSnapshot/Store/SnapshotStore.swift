@@ -97,7 +97,8 @@ public actor SnapshotStore {
         do {
             let target = try SnapshotFiles.moveAside(configuration.path, now: configuration.now())
             statisticsValue.filesMovedAside += 1
-            logger.error("snapshot file is unreadable; moved it aside and starting cold", metadata: [
+            let consequence = action == "loading" ? "starting cold" : "the next save writes a new one"
+            logger.error("snapshot file is unreadable; moved it aside and \(consequence)", metadata: [
                 "while": "\(action)", "error": "\(error)", "movedTo": "\(target)",
             ])
         } catch let moveError {
