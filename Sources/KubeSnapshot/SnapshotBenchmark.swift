@@ -30,7 +30,7 @@ public enum SnapshotBenchmark {
             snapshot benchmark: \(objects) objects × \(averageObjectBytes) B, file \(fileBytes >> 20) MiB
               full save:        \(fullSave)
               incremental save: \(incrementalSave) (\(changedObjects) changed)
-              load:             \(load) (read \(loadReport.readDuration), decode \(loadReport.decodeDuration), \
+              load:             \(load) (scan \(loadReport.readDuration); busy: decode \(loadReport.decodeDuration), \
             build \(loadReport.buildDuration))
               restore:          \(restore)
               cold parse+fill:  \(coldParseAndFill) (local part of a cold LIST)

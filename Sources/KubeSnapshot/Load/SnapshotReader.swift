@@ -5,8 +5,9 @@ import KubeCache
 /// Reads a whole snapshot file into restorable resources and the baseline of the next save.
 ///
 /// Objects are read in one sequential scan of the `objects` table, their bytes copied once
-/// out of SQLite into the arrays the restored objects keep, then decoded on every core from
-/// their saved metadata (or parsed, when it was saved by code that extracted differently). The
+/// out of SQLite into the arrays the restored objects keep, and handed to a `StoreBuilder`
+/// that decodes them (from their saved metadata, or by parsing when it was saved by code that
+/// extracted differently) and builds the stores while the scan goes on. The
 /// file is checked as it is read: each resource's object and event counts must match its row,
 /// every object must parse, and keys must be unique; any contradiction throws
 /// `SnapshotError.malformed`, and the caller moves the file aside. Resources `shouldLoad`
@@ -38,12 +39,6 @@ struct SnapshotReader {
 
     func read() throws -> Result {
         let clock = ContinuousClock()
-        var phaseStart = clock.now
-        func phase(_ duration: WritableKeyPath<SnapshotLoadReport, Duration>, of result: inout Result) {
-            let now = clock.now
-            result.report[keyPath: duration] += now - phaseStart
-            phaseStart = now
-        }
         var result = Result()
         var rows: [Row] = []
         for row in try readRows() {
@@ -53,23 +48,24 @@ struct SnapshotReader {
                 result.purges.append(row.id)
             }
         }
-        var blobs = try readObjectBlobs(of: Set(rows.map(\.id)), allIDs: Set(rows.map(\.id) + result.purges))
-        phase(\.readDuration, of: &result)
+        let builder = StoreBuilder(targets: Dictionary(uniqueKeysWithValues: rows.map { row in
+            (row.id, StoreBuilder.Target(
+                resource: row.resource, resourceVersion: row.resourceVersion, usesSavedMetadata: row.hasUsableMetadata))
+        }))
+        var phaseStart = clock.now
+        try scanObjects(into: builder, purged: Set(result.purges))
+        result.report.readDuration = clock.now - phaseStart
+        let (stores, decode, build) = try builder.finish()
+        result.report.decodeDuration = decode
+        result.report.buildDuration = build
+        phaseStart = clock.now
         for row in rows {
-            let objects = try ParallelDecoder.objects(
-                from: blobs.removeValue(forKey: row.id) ?? [], resource: row.resource,
-                usesSavedMetadata: row.hasUsableMetadata)
-            phase(\.decodeDuration, of: &result)
-            var store = Store(resource: row.resource, resourceVersion: row.resourceVersion)
-            for object in objects where store.put(object) != nil {
-                throw SnapshotError.malformed("\(row.resource.groupVersionResource): duplicate key \(object.key)")
-            }
+            let gvr = row.resource.groupVersionResource
+            let store = stores[row.id] ?? Store(resource: row.resource, resourceVersion: row.resourceVersion)
             guard store.count == row.objectCount else {
-                throw SnapshotError.malformed(
-                    "\(row.resource.groupVersionResource): \(store.count) objects, the row says \(row.objectCount)")
+                throw SnapshotError.malformed("\(gvr): \(store.count) objects, the row says \(row.objectCount)")
             }
             let (history, tail) = try readEvents(of: row, store: store)
-            let gvr = row.resource.groupVersionResource
             result.restored.append(RestoredResource(
                 resource: row.resource, store: store, history: history, oldestResumable: row.oldestResumable,
                 savedAt: row.savedAt))
@@ -77,8 +73,8 @@ struct SnapshotReader {
             result.report.resources += 1
             result.report.objects += store.count
             result.report.events += history.count
-            phase(\.buildDuration, of: &result)
         }
+        result.report.eventsDuration = clock.now - phaseStart
         return result
     }
 
@@ -111,21 +107,18 @@ struct SnapshotReader {
         return rows
     }
 
-    /// The object rows of the `wanted` resources, by resource id, in one table scan.
-    private func readObjectBlobs(of wanted: Set<Int64>, allIDs: Set<Int64>) throws -> [Int64: [SavedObjectRow]] {
+    /// Hands every object row of a restored resource to `builder`, in one table scan; rows of
+    /// `purged` resources are skipped, rows of any other resource are an error.
+    private func scanObjects(into builder: StoreBuilder, purged: Set<Int64>) throws {
         let statement = try connection.prepare("SELECT resource, bytes, metadata, rv FROM objects")
-        var blobs: [Int64: [SavedObjectRow]] = [:]
         while try statement.step() {
             let id = statement.int64(at: 0)
-            guard wanted.contains(id) else {
-                guard allIDs.contains(id) else { throw SnapshotError.malformed("objects of unknown resource \(id)") }
-                continue
-            }
-            blobs[id, default: []].append(SavedObjectRow(
+            guard !purged.contains(id) else { continue }
+            guard builder.builds(id) else { throw SnapshotError.malformed("objects of unknown resource \(id)") }
+            builder.add(SavedObjectRow(
                 bytes: statement.blob(at: 1), metadata: statement.blob(at: 2),
-                resourceVersion: ResourceVersion(UInt64(bitPattern: statement.int64(at: 3)))))
+                resourceVersion: ResourceVersion(UInt64(bitPattern: statement.int64(at: 3)))), to: id)
         }
-        return blobs
     }
 
     /// The saved history of `row`, with objects shared with `store` (and with earlier events)

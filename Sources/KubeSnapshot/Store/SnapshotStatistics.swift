@@ -51,12 +51,16 @@ public struct SnapshotLoadReport: Sendable, Hashable {
     public var resources = 0
     public var objects = 0
     public var events = 0
-    /// Reading rows out of SQLite (bytes copied once into the objects' arrays).
+    /// Scanning the objects out of SQLite (bytes copied once into the objects' arrays).
     public var readDuration: Duration = .zero
-    /// Rebuilding objects from their bytes (metadata, labels, selectable fields), on all cores.
+    /// Rebuilding objects from their bytes and saved metadata: busy time summed over the
+    /// threads that did it, overlapping the scan.
     public var decodeDuration: Duration = .zero
-    /// Building the stores (key-ordered trees) and reading the event tails.
+    /// Putting objects into the stores (key-ordered trees): busy time, overlapping the scan.
     public var buildDuration: Duration = .zero
+    /// Reading the event tails, after the stores are built.
+    public var eventsDuration: Duration = .zero
+    /// The whole load, wall clock.
     public var duration: Duration = .zero
 
     public init() {}
