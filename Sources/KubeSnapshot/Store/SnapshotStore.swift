@@ -31,7 +31,9 @@ import Metrics
 /// - **Safety.** The file is mode 0600. Resources `shouldSave` rejects (Secrets by default)
 ///   are never written. A corrupt, foreign or newer-schema file is logged, renamed to
 ///   `FILE.corrupt-<time>`, and `load()` returns nothing (a cold start). Save failures are
-///   logged and counted; serving is never affected.
+///   logged and counted; serving is never affected. The file is locked while open (SQLite
+///   exclusive locking): a second kcache given the same file starts cold, leaves the file
+///   alone, and counts failed saves until the first lets go.
 public actor SnapshotStore {
     public nonisolated let configuration: Configuration
     nonisolated let logger: Logger
