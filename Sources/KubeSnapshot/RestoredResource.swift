@@ -58,7 +58,7 @@ public struct RestoredResource: Sendable {
     /// the store is adopted as is, in O(history).
     public func restore(into cache: ResourceCache) {
         if cache.resource == resource {
-            cache.restore(store: store, history: history, oldestResumable: oldestResumable)
+            cache.restore(store: store, history: history, oldestResumable: oldestResumable, savedAt: savedAt)
             return
         }
         let live = cache.resource
@@ -69,8 +69,10 @@ public struct RestoredResource: Sendable {
             guard let object = rebuilt(event.object) else { return nil }
             return RestoredEvent(type: event.type, object: object, previous: event.previous.flatMap(rebuilt))
         }
-        cache.restore(
-            objects: store.objects.compactMap { rebuilt($0.value) }, resourceVersion: resourceVersion,
-            history: events, oldestResumable: oldestResumable)
+        var rebuiltStore = Store(resource: live, resourceVersion: resourceVersion)
+        for (_, object) in store.objects {
+            if let object = rebuilt(object) { rebuiltStore.put(object) }
+        }
+        cache.restore(store: rebuiltStore, history: events, oldestResumable: oldestResumable, savedAt: savedAt)
     }
 }
