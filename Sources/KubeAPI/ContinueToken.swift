@@ -132,6 +132,7 @@ public struct ContinueToken: Hashable, Sendable {
 
 // MARK: - Decoding the JSON as Go's encoding/json does
 
+/// Decoding a token's JSON with Go's `encoding/json` semantics and messages.
 extension ContinueToken {
     /// The token's fields after base64 and JSON decoding, before validation.
     struct Fields {

@@ -24,9 +24,14 @@ extension ResourceCache {
         let now = configuration.now()
         var start: ObjectKey?
         let snapshot: Store?
+        let listNamespace = request.filter.namespace.isEmpty ? nil : request.filter.namespace
         if let token = request.continueToken {
+            if ContinueToken.latestStartKey(decoding: token) != nil {
+                // An "inconsistent continue" token: the upstream serves it from its latest state.
+                return .upstream(reason: "continue token asks for the latest state")
+            }
             let decoded = try ContinueToken(decoding: token)
-            start = Self.startKey(decoded.startKey, namespace: request.filter.namespace)
+            start = decoded.startObjectKey(listNamespace: listNamespace)
             snapshot = state.withLock { state in
                 state.store.resourceVersion == decoded.resourceVersion
                     ? state.store : state.retained.store(at: decoded.resourceVersion, now: now)
@@ -92,8 +97,9 @@ extension ResourceCache {
 
         var result = ListResult(resourceVersion: store.resourceVersion, items: items)
         if hasMore, let last = items.last {
-            let relative = filter.namespace.isEmpty ? last.key.storageKey : last.key.name
-            let token = ContinueToken(resourceVersion: store.resourceVersion, startKey: relative + "\u{0}")
+            let token = ContinueToken(
+                resourceVersion: store.resourceVersion, after: last.key,
+                listNamespace: filter.namespace.isEmpty ? nil : filter.namespace)
             result.continueToken = token.encoded
             if !filter.hasSelectors {
                 let next = ObjectKey(namespace: last.key.namespace, name: last.key.name + "\u{0}")
@@ -101,12 +107,5 @@ extension ResourceCache {
             }
         }
         return result
-    }
-
-    /// The key a continue token's start names, relative to the list's namespace prefix.
-    static func startKey(_ relative: String, namespace: String) -> ObjectKey {
-        if !namespace.isEmpty { return ObjectKey(namespace: namespace, name: relative) }
-        guard let slash = relative.firstIndex(of: "/") else { return ObjectKey(name: relative) }
-        return ObjectKey(namespace: String(relative[..<slash]), name: String(relative[relative.index(after: slash)...]))
     }
 }

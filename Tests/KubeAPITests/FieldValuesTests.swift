@@ -68,4 +68,20 @@ import Testing
         #expect(throws: JSONError.self) { try ObjectJSON.fieldValues(["x"], in: JSONFixtures.bytes("[1]")) }
         #expect(throws: JSONError.self) { try ObjectJSON.fieldValues(["x"], in: JSONFixtures.bytes(#"{"x":"#)) }
     }
+
+    @Test func onePassMatchesSeparateCalls() throws {
+        let paths = FieldPaths(["spec.nodeName", "status.phase", "metadata.name", "metadata.labels.tier", "kind", "nope"])
+        for json in [JSONFixtures.pod(), JSONFixtures.pod(withTypeMeta: false), JSONFixtures.configMap,
+                     #"{"metadata":null,"kind":null,"spec":{"nodeName":"n"}}"#] {
+            let bytes = JSONFixtures.bytes(json)
+            let combined = try ObjectJSON.metadata(of: bytes, fieldValues: paths)
+            #expect(combined.metadata == (try ObjectJSON.metadata(of: bytes)))
+            #expect(combined.fieldValues == (try ObjectJSON.fieldValues(paths, in: bytes)))
+        }
+        let pod = try ObjectJSON.metadata(of: JSONFixtures.bytes(JSONFixtures.pod()), fieldValues: paths)
+        #expect(pod.fieldValues == ["node-a-17", "Running", "web-7d9f8b6c5d-x2k4q", "frontend", "Pod", nil])
+        let slice = JSONFixtures.bytes("  " + JSONFixtures.configMap)[1...]
+        #expect(try ObjectJSON.metadata(of: slice, fieldValues: paths).metadata == (try ObjectJSON.metadata(of: slice)))
+        #expect(throws: JSONError.self) { try ObjectJSON.metadata(of: JSONFixtures.bytes(#"{"spec":{"nodeName":1,}}"#), fieldValues: paths) }
+    }
 }

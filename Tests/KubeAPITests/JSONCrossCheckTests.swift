@@ -148,6 +148,8 @@ import Testing
             default: #expect(values[1] != nil, "numbers and booleans render as text, seed \(seed)")
             }
             #expect(values[2] == metadata.name)
+            let combined = try ObjectJSON.metadata(of: bytes, fieldValues: FieldPaths(["spec.nodeName", "status.phase", "metadata.name"]))
+            #expect(combined.metadata == metadata && combined.fieldValues == values, "seed \(seed)")
             checked += 1
         }
         #expect(checked == 300)

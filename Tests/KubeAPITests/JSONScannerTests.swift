@@ -129,4 +129,37 @@ import Testing
             #expect(decoded == expected, "\(json)")
         }
     }
+
+    @Test func randomMutationsNeverTrap() {
+        // A poor man's fuzzer: flip, insert and delete bytes of a real pod and run every reader.
+        // Each must return or throw; a trap or out-of-bounds read fails the whole run.
+        let pod = Array(JSONFixtures.pod().utf8)
+        let alphabet = Array(#"{}[]":,\ u0e1-tfn"#.utf8) + [0x00, 0x1F, 0x7F, 0xC3, 0xFF]
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var accepted = 0
+        for _ in 0..<1_500 {
+            var bytes = pod
+            for _ in 0..<(1 + next(3)) {
+                let index = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[index] = alphabet[next(alphabet.count)]
+                case 1: bytes.insert(alphabet[next(alphabet.count)], at: index)
+                default: bytes.remove(at: index)
+                }
+            }
+            if (try? ObjectJSON.metadata(of: bytes)) != nil { accepted += 1 }
+            _ = try? ObjectJSON.fieldValues(["spec.nodeName", "status.podIPs", "metadata.labels.tier"], in: bytes)
+            _ = try? ListBody(parsing: bytes)
+            _ = try? WatchEventLine(parsing: bytes)
+            _ = try? ObjectJSON.settingTypeMeta(kind: "Pod", apiVersion: "v1", of: bytes)
+            _ = try? ObjectJSON.settingResourceVersion(ResourceVersion(1), of: bytes)
+            _ = Status.status(fromJSON: bytes)
+            _ = try? ContinueToken(decoding: String(decoding: bytes.prefix(64), as: UTF8.self))
+        }
+        #expect(accepted < 1_500, "some mutations must be rejected")
+    }
 }

@@ -6,6 +6,7 @@
 /// trailing character is illegal; `DecodingError.offset` is the byte offset Go's
 /// `CorruptInputError` would report. Allocates only the output.
 enum Base64URL {
+    /// Invalid input, at the offset Go reports.
     struct DecodingError: Error, Equatable {
         var offset: Int
     }

@@ -183,8 +183,9 @@ struct JSONScanner {
         }
     }
 
-    /// Skips bytes that need no attention inside a string, eight at a time: stops at the
-    /// first word holding a quote, a backslash or a control character (or near the end).
+    /// Skips bytes that need no attention inside a string, eight at a time: returns the index
+    /// of the first quote, backslash or control character, or of the last few bytes (fewer
+    /// than eight), which the caller checks one by one.
     private func skipPlainStringBytes(from start: Int) -> Int {
         var index = start
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -193,11 +194,13 @@ struct JSONScanner {
             let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
-            // "Has a zero byte" and "has a byte below 0x20" bit tricks; exact per word.
-            let special = ((quotes &- ones) & ~quotes)
+            // "Has a zero byte" and "has a byte below 0x20" bit tricks. The lowest flagged
+            // byte is always a true match (false positives only occur above a true one), so
+            // its position is exact; byte 0 of the word is the one at `index`.
+            let special = (((quotes &- ones) & ~quotes)
                 | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word)
-            if special & highBits != 0 { break }
+                | ((word &- ones &* 0x20) & ~word)) & highBits
+            if special != 0 { return index + special.trailingZeroBitCount >> 3 }
             index += 8
         }
         return index

@@ -72,6 +72,7 @@ extension ObjectJSON {
 
     // MARK: Planning passes
 
+    /// Whether a `kind`/`apiVersion` member is there and usable.
     private enum FoundString {
         case absent
         /// Present as `""` or `null`, at this value range.
@@ -79,6 +80,7 @@ extension ObjectJSON {
         case present
     }
 
+    /// Where `settingTypeMeta` must edit: the opening brace and what it found.
     private struct TypeMetaPlan {
         var openBrace = 0
         var hasMembers = false
@@ -107,6 +109,8 @@ extension ObjectJSON {
         return plan
     }
 
+    /// Offsets inside the (last) `metadata` object: its closing brace, the resourceVersion
+    /// value if any, and the first key Go writes after resourceVersion.
     private struct MetadataObject {
         var closeBrace = 0
         var hasMembers = false
@@ -114,12 +118,14 @@ extension ObjectJSON {
         var firstKeyAfterResourceVersion: Int?
     }
 
+    /// How the object holds `metadata`.
     private enum MetadataFound {
         case absent
         case null(Range<Int>)
         case object(MetadataObject)
     }
 
+    /// Where `settingResourceVersion` must edit.
     private struct ResourceVersionPlan {
         var openBrace = 0
         var hasMembers = false

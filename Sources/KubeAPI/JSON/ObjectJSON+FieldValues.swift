@@ -58,21 +58,29 @@ extension ObjectJSON {
         try scanner.enterContainer(depth: depth)
         var isFirst = true
         while let key = try scanner.nextMember(isFirst: &isFirst) {
-            guard let child = paths.child(of: node, matching: key, in: scanner) else {
-                try scanner.skipValue(depth: depth)
-                continue
-            }
-            let childNode = paths.nodes[child]
-            if !childNode.children.isEmpty, try scanner.peekSignificant() == UInt8(ascii: "{") {
-                try collect(&scanner, node: child, paths: paths, depth: depth + 1, into: &values)
-            } else if !childNode.outputs.isEmpty {
-                // A repeated key overrides earlier values, as in Go; a null leaves them.
-                if let rendered = try renderScalar(&scanner, depth: depth) {
-                    for output in childNode.outputs { values[output] = rendered }
-                }
+            if let child = paths.child(of: node, matching: key, in: scanner) {
+                try collectMember(&scanner, node: child, paths: paths, depth: depth, into: &values)
             } else {
                 try scanner.skipValue(depth: depth)
             }
+        }
+    }
+
+    /// Consumes the member value under the cursor, which trie node `node` describes: descends
+    /// into it, renders it into the node's result slots, or skips it. `depth` is the nesting
+    /// level of the object holding the member.
+    static func collectMember(
+        _ scanner: inout JSONScanner, node: Int, paths: FieldPaths, depth: Int, into values: inout [String?]
+    ) throws(JSONError) {
+        if !paths.nodes[node].children.isEmpty, try scanner.peekSignificant() == UInt8(ascii: "{") {
+            try collect(&scanner, node: node, paths: paths, depth: depth + 1, into: &values)
+        } else if !paths.nodes[node].outputs.isEmpty {
+            // A repeated key overrides earlier values, as in Go; a null leaves them.
+            if let rendered = try renderScalar(&scanner, depth: depth) {
+                for output in paths.nodes[node].outputs { values[output] = rendered }
+            }
+        } else {
+            try scanner.skipValue(depth: depth)
         }
     }
 

@@ -17,6 +17,26 @@ public enum ObjectJSON {
     ///
     /// - Throws: `JSONError` on malformed JSON or a non-object (see the type's contract).
     public static func metadata(of bytes: UnsafeRawBufferPointer) throws(JSONError) -> ObjectMetadata {
+        var unused: [String?] = []
+        return try read(bytes, fieldPaths: nil, into: &unused)
+    }
+
+    /// Metadata and field values in one pass: what the cache reads from every object it
+    /// stores. Same results as `metadata(of:)` and `fieldValues(_:in:)` called separately, at
+    /// about the cost of one of them.
+    ///
+    /// - Throws: `JSONError` on malformed JSON or a non-object (see the type's contract).
+    public static func metadata(
+        of bytes: UnsafeRawBufferPointer, fieldValues paths: FieldPaths
+    ) throws(JSONError) -> (metadata: ObjectMetadata, fieldValues: [String?]) {
+        var values = [String?](repeating: nil, count: paths.paths.count)
+        let metadata = try read(bytes, fieldPaths: paths, into: &values)
+        return (metadata, values)
+    }
+
+    private static func read(
+        _ bytes: UnsafeRawBufferPointer, fieldPaths paths: FieldPaths?, into values: inout [String?]
+    ) throws(JSONError) -> ObjectMetadata {
         var scanner = JSONScanner(bytes)
         guard try scanner.peekSignificant() == UInt8(ascii: "{") else {
             throw JSONError(.notAnObject, at: scanner.position)
@@ -26,14 +46,27 @@ public enum ObjectJSON {
         var labels = LabelAccumulator()
         var isFirst = true
         while let key = try scanner.nextMember(isFirst: &isFirst) {
-            if scanner.equals(key, "metadata") {
+            let pathNode = paths?.child(of: 0, matching: key, in: scanner)
+            let isMetadata = scanner.equals(key, "metadata")
+            let isKind = !isMetadata && scanner.equals(key, "kind")
+            let isAPIVersion = !isMetadata && !isKind && scanner.equals(key, "apiVersion")
+            if let pathNode, let paths {
+                guard isMetadata || isKind || isAPIVersion else {
+                    try collectMember(&scanner, node: pathNode, paths: paths, depth: 1, into: &values)
+                    continue
+                }
+                // Paths into a member this function also reads: walk the value twice.
+                var copy = scanner
+                try collectMember(&copy, node: pathNode, paths: paths, depth: 1, into: &values)
+            }
+            if isMetadata {
                 if try scanner.consumeNull() { continue }
                 let start = scanner.position
                 try readObjectMeta(&scanner, into: &result, labels: &labels)
                 result.metadataRange = start..<scanner.position
-            } else if scanner.equals(key, "kind") {
+            } else if isKind {
                 if let kind = try scanner.readString() { result.kind = kind }
-            } else if scanner.equals(key, "apiVersion") {
+            } else if isAPIVersion {
                 if let apiVersion = try scanner.readString() { result.apiVersion = apiVersion }
             } else {
                 try scanner.skipValue(depth: 1)
@@ -49,11 +82,28 @@ public enum ObjectJSON {
     }
 
     public static func metadata(of bytes: ArraySlice<UInt8>) throws(JSONError) -> ObjectMetadata {
-        var result = try withBytes(bytes) { (raw) throws(JSONError) in try metadata(of: raw) }
-        if !result.metadataRange.isEmpty {
-            result.metadataRange = result.metadataRange.lowerBound + bytes.startIndex
-                ..< result.metadataRange.upperBound + bytes.startIndex
-        }
+        let result = try withBytes(bytes) { (raw) throws(JSONError) in try metadata(of: raw) }
+        return shifted(result, by: bytes.startIndex)
+    }
+
+    public static func metadata(
+        of bytes: [UInt8], fieldValues paths: FieldPaths
+    ) throws(JSONError) -> (metadata: ObjectMetadata, fieldValues: [String?]) {
+        try withBytes(bytes) { (raw) throws(JSONError) in try metadata(of: raw, fieldValues: paths) }
+    }
+
+    public static func metadata(
+        of bytes: ArraySlice<UInt8>, fieldValues paths: FieldPaths
+    ) throws(JSONError) -> (metadata: ObjectMetadata, fieldValues: [String?]) {
+        let result = try withBytes(bytes) { (raw) throws(JSONError) in try metadata(of: raw, fieldValues: paths) }
+        return (shifted(result.metadata, by: bytes.startIndex), result.fieldValues)
+    }
+
+    /// `metadata` with its range moved into a slice's index space.
+    private static func shifted(_ metadata: ObjectMetadata, by offset: Int) -> ObjectMetadata {
+        guard offset != 0, !metadata.metadataRange.isEmpty else { return metadata }
+        var result = metadata
+        result.metadataRange = metadata.metadataRange.lowerBound + offset..<metadata.metadataRange.upperBound + offset
         return result
     }
 

@@ -132,7 +132,7 @@ public final class CacheWatcher: Sendable {
         case .full:
             WatchEventEncoder.bookmark(
                 resourceVersion: resourceVersion, kind: resource.kind, apiVersion: resource.apiVersion,
-                initialEventsEnd: initialEventsEnd)
+                initialEventsEnd: initialEventsEnd, encoding: resource.isCustomResource ? .unstructured : .typed)
         case .partialMetadata:
             WatchEventEncoder.bookmark(
                 resourceVersion: resourceVersion, kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1",

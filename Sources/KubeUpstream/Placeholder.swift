@@ -1,1 +1,0 @@
-// KubeUpstream: filled by its issue.
