@@ -45,13 +45,13 @@ import Testing
             defer { home.remove() }
             let scriptPath = home.path + "/list_and_watch.py"
             try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+            let reference = try await fixture.getFromSim("/api/v1/namespaces/ns-1/configmaps")
             let countersBefore = fixture.sim.counters.snapshot
             let process = try BackgroundProcess(
                 ClientTools.python!, [scriptPath, fixture.baseURL, "ns-1", "from-python-test"], environment: home.environment)
             do {
                 try await process.waitForOutput(timeout: .seconds(30), "the Python client to print its LIST") { $0.contains("\"list\"") }
                 let listLine = try #require(Self.lines(process.standardOutput).first)
-                let reference = try await fixture.getFromSim("/api/v1/namespaces/ns-1/configmaps")
                 #expect(listLine["list"] as? [String] == ["cm-0", "cm-1", "cm-2"])
                 #expect(listLine["resourceVersion"] as? String == reference.resourceVersion)
                 #expect(listLine["resourceVersions"] as? [String] == reference.items.map { ($0["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? "" })
@@ -71,7 +71,7 @@ import Testing
                     let after = fixture.sim.counters.snapshot
                     for verb in ["list", "watch", "get"] {
                         let key = RequestCounters.Key(verb: verb, resource: "configmaps")
-                        #expect(after[key, default: 0] == countersBefore[key, default: 0], "the client's \(verb) was answered by the cache")
+                        #expect(after[key, default: 0] == countersBefore[key, default: 0], "the client's \(verb) was answered by the cache: \(countersBefore) -> \(after)")
                     }
                 }
             } catch {

@@ -5,8 +5,7 @@ import Testing
 
 /// Where kcache legitimately answers what its upstream no longer can. Not conformance cases
 /// (KubeSim alone answers differently), but documented behaviour, pinned by tests.
-@Suite(.enabled(if: ConformanceTarget.allCases.contains(.kcache), "kcache is not built on this branch yet"))
-struct KcacheDivergenceTests {
+@Suite struct KcacheDivergenceTests {
     static let seed = SeedPlan(namespaces: 2, configMapsPerNamespace: 5, podsPerNamespace: 0)
 
     /// kcache retains the store a continue token points at (DESIGN.md invariant 2), so a

@@ -10,13 +10,5 @@ enum ConformanceTarget: String, CaseIterable, Sendable, CustomTestStringConverti
     case sim
     case kcache
 
-    static var allCases: [ConformanceTarget] {
-        #if canImport(KubeProxy)
-        [.sim, .kcache]
-        #else
-        [.sim]
-        #endif
-    }
-
     var testDescription: String { rawValue }
 }

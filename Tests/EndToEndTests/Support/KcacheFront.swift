@@ -1,4 +1,3 @@
-#if canImport(KubeProxy)
 import Foundation
 import KubeProxy
 import KubeSim
@@ -37,7 +36,9 @@ struct KcacheFront: Sendable {
 
     static func start(upstream: KubeSim, resources: [String], tuning: ConformanceFixture.Tuning) async throws -> KcacheFront {
         var logger = Logger(label: "kcache.e2e")
-        logger.logLevel = .error
+        // KCACHE_E2E_LOG=info (or debug, …) shows what the proxy does while a test runs.
+        logger.logLevel = ProcessInfo.processInfo.environment["KCACHE_E2E_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        logger[metadataKey: "upstream"] = "\(upstream.baseURL)"
         let proxy = try CachingProxy(
             configuration: try configuration(upstream: upstream, resources: resources, tuning: tuning), logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -69,16 +70,3 @@ struct KcacheFront: Sendable {
         _ = try? await running.value
     }
 }
-#else
-import KubeSim
-
-/// Placeholder until KubeProxy builds on this branch (KubeUpstream not yet merged).
-struct KcacheFront: Sendable {
-    struct Unavailable: Error {}
-    let baseURL: String
-    static func start(upstream: KubeSim, resources: [String], tuning: ConformanceFixture.Tuning) async throws -> KcacheFront {
-        throw Unavailable()
-    }
-    func shutdown() async {}
-}
-#endif
