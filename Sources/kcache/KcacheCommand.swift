@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// `kcache`: a caching read-proxy for the Kubernetes API.
+@main
 struct KcacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kcache",

@@ -19,8 +19,8 @@ enum Quantities {
 
     static func size(_ text: String) -> Int? {
         let units: [(String, Double)] = [
-            ("KiB", 1024), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", Double(1 << 40)),
-            ("Ki", 1024), ("Mi", 1 << 20), ("Gi", 1 << 30),
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+            ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824),
             ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("B", 1),
         ]
         let trimmed = text.trimmingCharacters(in: " ")

@@ -70,18 +70,18 @@ extension ServeSettings {
 
     // MARK: Parsers
 
-    private static func string(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
+    private static func string(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard !value.isEmpty else { throw ValueProblem("must not be empty") }
             settings[keyPath: path] = value
         }
     }
 
-    private static func optional(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, String?> & Sendable) -> Key {
+    private static func optional(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, String?> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value in settings[keyPath: path] = value.isEmpty ? nil : value }
     }
 
-    private static func bool(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, Bool> & Sendable) -> Key {
+    private static func bool(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Bool> & Sendable) -> Key {
         Key(name: name, help: help, isFlag: true) { settings, value throws(ValueProblem) in
             switch value.lowercased() {
             case "true", "yes", "1": settings[keyPath: path] = true
@@ -91,14 +91,14 @@ extension ServeSettings {
         }
     }
 
-    private static func int(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
+    private static func int(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard let number = Int(value), number > 0 else { throw ValueProblem("\"\(value)\" is not a positive integer") }
             settings[keyPath: path] = number
         }
     }
 
-    private static func size(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
+    private static func size(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard let bytes = Quantities.size(value), bytes > 0 else {
                 throw ValueProblem("\"\(value)\" is not a size (like 64KiB, 256MiB, 2GiB)")
@@ -107,7 +107,7 @@ extension ServeSettings {
         }
     }
 
-    private static func duration(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, Duration> & Sendable) -> Key {
+    private static func duration(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Duration> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard let duration = Quantities.duration(value), duration > .zero else {
                 throw ValueProblem("\"\(value)\" is not a duration (like 500ms, 30s, 10m, 1h)")
@@ -116,13 +116,13 @@ extension ServeSettings {
         }
     }
 
-    private static func list(_ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, [String]> & Sendable) -> Key {
+    private static func list(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, [String]> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value in
             settings[keyPath: path] = value.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
         }
     }
 
-    private static func oneOf(_ name: String, _ help: String, _ allowed: [String], _ path: WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
+    private static func oneOf(_ name: String, _ help: String, _ allowed: [String], _ path: any WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard allowed.contains(value) else {
                 throw ValueProblem("\"\(value)\" is not one of \(allowed.joined(separator: ", "))")
@@ -132,7 +132,7 @@ extension ServeSettings {
     }
 
     private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(
-        _ name: String, _ help: String, _ path: WritableKeyPath<ServeSettings, Value> & Sendable
+        _ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Value> & Sendable
     ) -> Key {
         Key(name: name, help: help) { settings, value throws(ValueProblem) in
             guard let choice = Value(rawValue: value) else {

@@ -41,6 +41,13 @@ public struct ListResult: Sendable {
     public var continueToken: String?
     /// Items left after this page, reported only for LISTs without selectors.
     public var remainingItemCount: Int?
+
+    public init(resourceVersion: ResourceVersion, items: [CachedObject], continueToken: String? = nil, remainingItemCount: Int? = nil) {
+        self.resourceVersion = resourceVersion
+        self.items = items
+        self.continueToken = continueToken
+        self.remainingItemCount = remainingItemCount
+    }
 }
 
 /// How the cache answers a LIST.

@@ -21,6 +21,8 @@ public final class CachedObject: Sendable {
     public let metadataRange: Range<Int>
     /// True when `metadata.deletionTimestamp` is set (the object is being finalized).
     public let isTerminating: Bool
+    /// Index in `bytes` after a leading `"kind":…,"apiVersion":…,` (see `listItemBody`).
+    let listItemStart: Int?
 
     init(
         key: ObjectKey, bytes: ArraySlice<UInt8>, uid: String, resourceVersion: ResourceVersion,
@@ -34,6 +36,7 @@ public final class CachedObject: Sendable {
         self.fieldValues = fieldValues
         self.metadataRange = metadataRange
         self.isTerminating = isTerminating
+        listItemStart = Self.typeMetaEnd(of: bytes)
     }
 
     /// The object's `metadata` JSON, for `PartialObjectMetadata` answers.

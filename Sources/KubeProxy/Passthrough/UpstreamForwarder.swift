@@ -71,7 +71,7 @@ public final class UpstreamForwarder: Forwarder {
                 bytes += chunk
                 if bytes.count > maxWriteAnswerBytes {
                     writeRecords.record(.unknown, for: info.groupVersionResource)
-                    let rest = PrefixedBody(prefix: bytes, rest: iterator)
+                    let rest = PrefixedBody(prefix: bytes, rest: stream)
                     return ProxyResponse(status: stream.status, headers: headers, body: .upstream(rest, cancel: { stream.cancel() }), source: .upstream)
                 }
             }
@@ -126,14 +126,15 @@ public final class UpstreamForwarder: Forwarder {
     }
 }
 
-/// Bytes already read, then the rest of an upstream body.
+/// Bytes already read, then the rest of an upstream body (whose reading state lives in the
+/// stream, so a fresh iterator continues where the last one stopped).
 struct PrefixedBody: AsyncSequence, Sendable {
     typealias Element = [UInt8]
     typealias Failure = any Error
     let prefix: [UInt8]
-    let rest: UpstreamStream.Iterator
+    let rest: UpstreamStream
 
-    func makeAsyncIterator() -> Iterator { Iterator(prefix: prefix, rest: rest) }
+    func makeAsyncIterator() -> Iterator { Iterator(prefix: prefix, rest: rest.makeAsyncIterator()) }
 
     struct Iterator: AsyncIteratorProtocol {
         var prefix: [UInt8]?

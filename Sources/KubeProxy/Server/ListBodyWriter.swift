@@ -11,6 +11,8 @@ public struct ListBodyWriter: Sendable {
     private let prefix: [UInt8]
     private let items: [CachedObject]
     private let format: ObjectFormat
+    /// Built-in kinds' items go without `kind`/`apiVersion`, as the API server writes them.
+    private let stripsTypeMeta: Bool
     private static let suffix = Array("]}\n".utf8)
     private static let partialItemPrefix = Array(#"{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":"#.utf8)
     /// The length of the whole body.
@@ -46,9 +48,19 @@ public struct ListBodyWriter: Sendable {
         self.prefix = prefix
         self.items = result.items
         self.format = format
+        stripsTypeMeta = !resource.isCustomResource
         var length = prefix.count + Self.suffix.count + max(0, result.items.count - 1)
         for item in result.items {
-            length += format == .full ? item.bytes.count : Self.partialItemPrefix.count + item.metadataBytes.count + 1
+            switch format {
+            case .full:
+                if stripsTypeMeta, let body = item.listItemBody {
+                    length += 1 + body.count
+                } else {
+                    length += item.bytes.count
+                }
+            case .partialMetadata:
+                length += Self.partialItemPrefix.count + item.metadataBytes.count + 1
+            }
         }
         contentLength = length
     }
@@ -67,7 +79,12 @@ public struct ListBodyWriter: Sendable {
             if nextItem > 0 { segments.append(Self.comma) }
             switch format {
             case .full:
-                segments.append(item.bytes)
+                if stripsTypeMeta, let body = item.listItemBody {
+                    segments.append(Self.openBrace)
+                    segments.append(body)
+                } else {
+                    segments.append(item.bytes)
+                }
                 bytes += item.bytes.count + 1
             case .partialMetadata:
                 segments.append(Self.partialItemPrefix[...])
@@ -86,4 +103,5 @@ public struct ListBodyWriter: Sendable {
 
     private static let comma: ArraySlice<UInt8> = [UInt8(ascii: ",")]
     private static let closeBrace: ArraySlice<UInt8> = [UInt8(ascii: "}")]
+    private static let openBrace: ArraySlice<UInt8> = [UInt8(ascii: "{")]
 }

@@ -1,1 +1,0 @@
-await KcacheCommand.main()
