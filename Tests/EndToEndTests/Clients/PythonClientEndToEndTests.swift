@@ -59,6 +59,9 @@ import Testing
                 // The watch opens after the LIST is printed; a change made now is after the
                 // list's RV, so the watch delivers it however the two race.
                 let written = try await fixture.createConfigMap("ns-1", "from-python-test", data: ["hello": "python"])
+                try await process.waitForOutput(timeout: .seconds(15), "the Python watch to print the new configmap") {
+                    $0.contains("\"from-python-test\"")
+                }
                 #expect(await process.waitForExit() == 0, "\(process.standardError)")
                 let events = Self.lines(process.standardOutput).dropFirst()
                 #expect(events.count == 1, "only the change after the list's RV: \(events)")
