@@ -23,12 +23,60 @@ import Testing
             #expect(Set(bookmark.object.keys) == ["kind", "apiVersion", "metadata"])
             #expect(Set(bookmark.metadata.keys) == ["resourceVersion"], "a bookmark's object has only its RV: \(bookmark)")
 
-            let written = try await fixture.createConfigMap("ns-0", "after-bookmark")
-            let change = try #require(try await stream.first { $0.type != "BOOKMARK" })
-            #expect(change.type == "ADDED")
-            #expect(change.name == "after-bookmark")
-            let later = try #require(try await stream.first(timeout: .seconds(3)) { $0.type == "BOOKMARK" })
-            #expect(later.resourceVersion == written, "bookmarks advance with the watch")
+            // Changes while bookmarks flow; a bookmark must never be behind an event already
+            // sent (a client resuming from it would receive that event again).
+            var written: [String] = []
+            for index in 0..<5 {
+                written.append(try await fixture.createConfigMap("ns-0", "after-bookmark-\(index)"))
+            }
+            var seen: [WatchEvent] = []
+            while seen.filter({ $0.type == "BOOKMARK" && $0.resourceVersion == written.last }).count < 2, seen.count < 40 {
+                guard let event = try await stream.next(timeout: .seconds(3)) else { break }
+                seen.append(event)
+            }
+            let summary = seen.map { "\($0.type) \($0.resourceVersion ?? "")" }
+            #expect(seen.filter { $0.type != "BOOKMARK" }.map { $0.resourceVersion ?? "" } == written, "\(summary)")
+            var newest = Int(start)!
+            for event in seen {
+                let version = Int(event.resourceVersion ?? "") ?? 0
+                if event.type == "BOOKMARK" {
+                    #expect(version >= newest, "a BOOKMARK at \(version) after an event at \(newest): \(summary)")
+                }
+                newest = max(newest, version)
+            }
+            #expect(seen.last?.type == "BOOKMARK" && seen.last?.resourceVersion == written.last, "bookmarks catch up: \(summary)")
+        }
+    }
+
+    /// The same rule under pressure: bookmarks every few milliseconds while changes stream.
+    @Test(arguments: ConformanceTarget.allCases)
+    func bookmarksNeverGoBehindEvents(_ target: ConformanceTarget) async throws {
+        var tuning = ConformanceFixture.Tuning()
+        tuning.bookmarkInterval = .milliseconds(5)
+        try await ConformanceFixture.with(target, seed: Self.seed, tuning: tuning) { fixture in
+            let start = fixture.upstreamResourceVersion
+            let stream = try await fixture.watch("\(Self.configMaps)?watch=true&resourceVersion=\(start)&allowWatchBookmarks=true")
+            defer { stream.close() }
+            fixture.expectFromCache(stream)
+            var last = start
+            for index in 0..<30 {
+                last = try await fixture.patchConfigMap("ns-0", "cm-\(index % 3)", #"{"data":{"n":"\#(index)"}}"#)
+            }
+            var newest = Int(start)!
+            var changes = 0
+            var bookmarksAfterLast = 0
+            while bookmarksAfterLast < 2 {
+                let event = try #require(try await stream.next(timeout: .seconds(3)))
+                let version = Int(event.resourceVersion ?? "") ?? 0
+                if event.type == "BOOKMARK" {
+                    #expect(version >= newest, "a BOOKMARK at \(version) after an event at \(newest)")
+                    if version == Int(last)! { bookmarksAfterLast += 1 }
+                } else {
+                    changes += 1
+                }
+                newest = max(newest, version)
+            }
+            #expect(changes == 30)
         }
     }
 
