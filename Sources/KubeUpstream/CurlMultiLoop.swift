@@ -21,6 +21,7 @@ final class CurlMultiLoop: Sendable {
     private let logger: Logger
     private let metrics: UpstreamMetrics
 
+    /// Commands queued for the loop and whether it has stopped.
     private struct Inbox {
         var commands: [LoopCommand] = []
         var stopped = false
@@ -41,9 +42,7 @@ final class CurlMultiLoop: Sendable {
         self.multi = MultiHandle(raw: raw)
         self.logger = logger
         self.metrics = metrics
-        let thread = Thread { [self] in self.run() }
-        thread.name = "kcache-upstream-curl"
-        thread.start()
+        Thread { [self] in self.run() }.start()
     }
 
     /// Queues `command` for the loop; false once the loop has stopped.
@@ -63,6 +62,7 @@ final class CurlMultiLoop: Sendable {
     }
 
     private func run() {
+        Thread.current.name = "kcache-curl"  // visible in top -H and debuggers
         statistics.recordLoopThreadStarted()
         let driver = LoopDriver(multi: multi.raw, logger: logger, metrics: metrics, statistics: statistics)
         var running: Int32 = 0
@@ -72,9 +72,9 @@ final class CurlMultiLoop: Sendable {
                 defer { inbox.commands = [] }
                 return inbox.commands
             }
-            for command in commands {
+            for (index, command) in commands.enumerated() {
                 if case .shutdown = command {
-                    stop(driver)
+                    stop(driver, unapplied: commands[(index + 1)...])
                     return
                 }
                 driver.apply(command)
@@ -85,8 +85,10 @@ final class CurlMultiLoop: Sendable {
         }
     }
 
-    private func stop(_ driver: LoopDriver) {
-        let leftover = inbox.withLock { inbox -> [LoopCommand] in
+    /// Refuses further commands, fails transfers that were queued but never started, aborts
+    /// the rest and frees the multi handle.
+    private func stop(_ driver: LoopDriver, unapplied: ArraySlice<LoopCommand>) {
+        let leftover = Array(unapplied) + inbox.withLock { inbox -> [LoopCommand] in
             inbox.stopped = true
             defer { inbox.commands = [] }
             return inbox.commands

@@ -36,11 +36,13 @@ enum ExecCredential {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The fields of a plugin's output that matter, decoded leniently (unknown keys ignored).
     private struct Output: Decodable {
         var kind: String?
         var apiVersion: String?
         var status: StatusField?
 
+        /// `status` of the output.
         struct StatusField: Decodable {
             var token: String?
             var clientCertificateData: String?

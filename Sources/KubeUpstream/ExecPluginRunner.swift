@@ -62,12 +62,11 @@ struct ExecPluginRunner: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         do {
-            try process.run()
+            try withSignalsUnblocked { try process.run() }
         } catch {
             throw UpstreamError(.credentials, "\(plugin): cannot start it (\(error.localizedDescription))")
         }
-        // SIGKILL rather than `terminate()`: the plugin inherits the blocked signal mask of the
-        // Dispatch thread that spawned it, so SIGTERM might never arrive.
+        // SIGKILL: a plugin may ignore SIGTERM, and the timeout is a last resort.
         let pid = process.processIdentifier
         let timer = DispatchWorkItem { if process.isRunning { kill(pid, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(timeout.curlMilliseconds), execute: timer)
@@ -89,6 +88,17 @@ struct ExecPluginRunner: Sendable {
         }
         return [UInt8](output)
     }
+}
+
+/// Runs `body` (which spawns a process) with this thread's signal mask cleared, then restores
+/// it. Dispatch threads block every signal and a spawned child inherits the mask, which would
+/// leave a plugin deaf to SIGTERM and SIGINT.
+private func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+    var empty = sigset_t(), previous = sigset_t()
+    sigemptyset(&empty)
+    pthread_sigmask(SIG_SETMASK, &empty, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    return try body()
 }
 
 /// Holds a plugin's standard error, read on another thread.

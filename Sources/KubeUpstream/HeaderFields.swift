@@ -4,6 +4,7 @@
 /// passthrough. Names are compared ASCII-case-insensitively; values are kept verbatim (without
 /// the line's trailing CR LF).
 public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One field, as received or given.
     public struct Field: Sendable, Hashable {
         public var name: String
         public var value: String

@@ -23,6 +23,7 @@ struct Kubeconfig: Sendable {
         var key: String
     }
 
+    /// A `clusters[].cluster` entry, file references already absolute.
     struct Cluster: Sendable {
         var origin: Origin
         var server: String?
@@ -33,6 +34,7 @@ struct Kubeconfig: Sendable {
         var proxyURL: String?
     }
 
+    /// A `users[].user` entry, file references already absolute.
     struct User: Sendable {
         var origin: Origin
         var clientCertificate: String?
@@ -47,6 +49,7 @@ struct Kubeconfig: Sendable {
         var hasAuthProvider = false
     }
 
+    /// A `contexts[].context` entry.
     struct Context: Sendable {
         var origin: Origin
         var cluster: String

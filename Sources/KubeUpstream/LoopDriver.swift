@@ -30,6 +30,11 @@ final class LoopDriver {
             curl_easy_pause(transfer.handle, transfer.channel.pauseMask())
         case .cancel(let id):
             guard let transfer = transfers[id] else { return }
+            // Removing an HTTP/2 transfer queues a RST_STREAM that libcurl 7.88 only sends with
+            // the connection's next traffic (curl issue #2882). Forbidding reuse makes the removal
+            // close the connection when this was its last transfer, so an idle connection cannot
+            // keep a cancelled watch open upstream. HTTP/1.1 connections close on removal anyway.
+            ccurl_easy_setopt_long(transfer.handle, CURLOPT_FORBID_REUSE, 1)
             finish(transfer, error: nil, cancelled: true)
         case .shutdown:
             break  // handled by the loop

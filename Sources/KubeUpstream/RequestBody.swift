@@ -7,6 +7,7 @@
 /// sent chunked (HTTP/1.1) or as DATA frames (HTTP/2). Only in-memory bodies can be replayed,
 /// so only they are retried after a 401.
 public struct RequestBody: Sendable {
+    /// In-memory bytes (replayable) or a producer run while the request is under way.
     enum Storage: Sendable {
         case bytes([UInt8])
         case stream(contentLength: Int?, produce: @Sendable (RequestBodyWriter) async throws -> Void)

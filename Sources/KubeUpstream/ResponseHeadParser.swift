@@ -7,6 +7,7 @@
 ///     awaitingStatus --"HTTP/x NNN"--> fields --blank, 1xx--> awaitingStatus
 ///                                        |--blank, final--> complete (further lines ignored)
 struct ResponseHeadParser {
+    /// What one header line led to.
     enum Outcome: Equatable {
         case needMore
         case complete(ResponseHead)

@@ -20,6 +20,7 @@ import Synchronization
 ///   channel at once: waiters throw `CancellationError`, buffered bytes are dropped, and the
 ///   loop is told to remove the transfer. Completion after cancellation is ignored.
 final class TransferChannel: Sendable {
+    /// Back-pressure marks, in bytes, for the response and request bodies.
     struct Limits: Sendable {
         var highWater: Int
         var lowWater: Int
@@ -27,7 +28,9 @@ final class TransferChannel: Sendable {
         var uploadLowWater: Int
     }
 
+    /// What the write callback answers libcurl.
     enum BodyVerdict { case accepted, pause, abort }
+    /// What the read callback answers libcurl.
     enum UploadVerdict { case bytes(Int), end, pause, abort }
 
     let id: UInt64
@@ -46,6 +49,7 @@ final class TransferChannel: Sendable {
         self.state = Mutex(State())
     }
 
+    /// Everything both sides share; only touched under `state`'s lock.
     struct State {
         var head = HeadState.pending(nil)
         /// Unread body chunks are `chunks[firstChunk...]`; the prefix is compacted away lazily.
@@ -68,11 +72,13 @@ final class TransferChannel: Sendable {
         var upload = Upload()
     }
 
+    /// The response head: awaited (with its waiter, if any) or received.
     enum HeadState {
         case pending(CheckedContinuation<ResponseHead, any Error>?)
         case received(ResponseHead)
     }
 
+    /// How a transfer ended.
     enum End {
         case finished
         case failed(UpstreamError)
@@ -219,6 +225,7 @@ final class TransferChannel: Sendable {
 
     /// Takes body bytes from the write callback, or asks it to pause or abort.
     func offerBody(_ bytes: UnsafeRawBufferPointer) -> BodyVerdict {
+        guard !bytes.isEmpty else { return .accepted }  // libcurl signals an empty body this way
         let chunk = [UInt8](bytes)
         let (verdict, reader) = state.withLock { state -> (BodyVerdict, CheckedContinuation<[UInt8]?, any Error>?) in
             guard state.end == nil else { return (.abort, nil) }

@@ -114,7 +114,12 @@ public final class UpstreamClient: Sendable {
         let loop = loop
         let channel = TransferChannel(id: id, limits: limits, gauge: gauge) { loop.submit($0) }
         var tls = cluster.tls
-        if let certificate = credential.clientCertificate, let key = credential.clientKey {
+        if request.bearerTokenOverride != nil {
+            // The client's token must decide who it is: the API server checks a client
+            // certificate before tokens, so kcache's own certificate is not presented.
+            tls.clientCertificate = nil
+            tls.clientKey = nil
+        } else if let certificate = credential.clientCertificate, let key = credential.clientKey {
             tls.clientCertificate = .data(certificate)
             tls.clientKey = .data(key.bytes)
         }
@@ -150,19 +155,32 @@ public final class UpstreamClient: Sendable {
         return channel
     }
 
-    /// The request's header lines for libcurl: the caller's, the credential's `Authorization`,
-    /// and empty overrides that stop libcurl adding `Accept`, `Expect` and a form
-    /// `Content-Type` of its own.
+    /// The request's header lines for libcurl: the caller's (minus framing headers, which the
+    /// body decides), the credential's `Authorization`, and empty overrides that stop libcurl
+    /// adding `Accept`, `Expect` and a form `Content-Type` of its own. Fields whose name or
+    /// value could break the header block (CR, LF, a colon in the name) are dropped.
     private func headerLines(_ request: UpstreamRequest, credential: Credential) -> [String] {
         var headers = request.headers
+        headers.remove(name: "Content-Length")
+        headers.remove(name: "Transfer-Encoding")
         if let authorization = credential.authorization {
             headers.replace(name: "Authorization", value: authorization.value)
         }
         if !headers.contains("User-Agent") { headers.append(name: "User-Agent", value: configuration.userAgent) }
-        var lines = headers.map { "\($0.name): \($0.value)" }
+        var lines: [String] = []
+        for field in headers where Self.isSafe(field) {
+            // libcurl reads "Name:" as "remove this header" and "Name;" as "send it empty".
+            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+        }
         if !headers.contains("Accept") { lines.append("Accept:") }
         if !headers.contains("Expect") { lines.append("Expect:") }
         if request.body != nil, !headers.contains("Content-Type") { lines.append("Content-Type:") }
         return lines
+    }
+
+    private static func isSafe(_ field: HeaderFields.Field) -> Bool {
+        !field.name.isEmpty
+            && !field.name.utf8.contains { $0 == UInt8(ascii: ":") || $0 <= 32 || $0 == 127 }
+            && !field.value.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
     }
 }

@@ -5,6 +5,7 @@
 /// (`Failed to connect to 10.0.0.1 port 6443: Connection refused`) and never a credential.
 /// Task cancellation surfaces as `CancellationError`, not as an `UpstreamError`.
 public struct UpstreamError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The failure's category, which decides what to do next.
     public enum Kind: String, Sendable, Hashable {
         /// No connection could be made (refused, unreachable, DNS, connect timeout): retry with back-off.
         case connect

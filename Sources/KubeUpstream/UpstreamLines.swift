@@ -14,6 +14,7 @@ public struct UpstreamLines: AsyncSequence, Sendable {
         Iterator(stream: stream, framer: LineFramer(maxLineBytes: maxLineBytes))
     }
 
+    /// Reads chunks from the stream and hands out whole lines; one consumer at a time.
     public struct Iterator: AsyncIteratorProtocol {
         public typealias Element = [UInt8]
         public typealias Failure = any Error

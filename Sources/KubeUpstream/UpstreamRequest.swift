@@ -2,7 +2,8 @@
 ///
 /// `pathAndQuery` is appended to the server URL as given (already percent-encoded, starting
 /// with `/`). `headers` are sent as given: the caller decides which are end-to-end (hop-by-hop
-/// headers must already be gone). The client adds `Authorization` from kcache's credentials, or
+/// headers must already be gone), except `Content-Length` and `Transfer-Encoding`, which the
+/// body decides, and fields with CR, LF or NUL, which are dropped. The client adds `Authorization` from kcache's credentials, or
 /// from `bearerTokenOverride` (`--auth passthrough`), replacing any `Authorization` in
 /// `headers`; with neither, the caller's `Authorization` header is sent as is.
 public struct UpstreamRequest: Sendable {
@@ -10,7 +11,9 @@ public struct UpstreamRequest: Sendable {
     public var pathAndQuery: String
     public var headers: HeaderFields
     public var body: RequestBody?
-    /// A client's own bearer token to use instead of kcache's credential. Never logged.
+    /// A client's own bearer token to use instead of kcache's credential (`--auth passthrough`).
+    /// kcache's client certificate is then not presented either, since the API server would
+    /// authenticate the certificate first. Never logged.
     public var bearerTokenOverride: SecretString?
     /// Total time allowed for the whole exchange; nil for watches and other long streams.
     public var timeout: Duration?

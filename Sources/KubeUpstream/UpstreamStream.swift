@@ -48,6 +48,7 @@ public final class UpstreamStream: AsyncSequence, Sendable {
         Iterator(stream: self)
     }
 
+    /// Hands out body chunks in order; one consumer at a time.
     public struct Iterator: AsyncIteratorProtocol {
         public typealias Element = [UInt8]
         public typealias Failure = any Error

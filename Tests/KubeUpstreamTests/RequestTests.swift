@@ -79,6 +79,65 @@ import Testing
         #expect(echo.headers.filter { $0[0].lowercased() == "authorization" }.map { $0[1] } == ["Bearer client-token"])
     }
 
+    @Test func framingAndUnsafeHeadersAreDroppedAndEmptyValuesKept() async throws {
+        let server = try await TestServer()
+        defer { server.stop() }
+        let client = try Fixtures.client(server)
+        defer { client.shutdown() }
+
+        let echo = try Fixtures.echo(try await client.send(UpstreamRequest(
+            method: "POST", pathAndQuery: "/echo",
+            headers: HeaderFields([
+                ("Content-Length", "999"), ("Transfer-Encoding", "chunked"), ("X-Empty", ""),
+                ("X-Injected", "a\r\nX-Evil: 1"), ("Bad Name", "x"), ("X-Kept", "yes"),
+            ]),
+            body: .bytes([1, 2, 3]))))
+        #expect(echo.header("Content-Length") == "3")
+        #expect(!echo.chunked)
+        #expect(echo.header("X-Empty") == "")
+        #expect(!echo.has("X-Injected") && !echo.has("X-Evil") && !echo.has("Bad Name"))
+        #expect(echo.header("X-Kept") == "yes")
+    }
+
+    @Test func serverPathPrefixAndProxyURL() async throws {
+        let server = try await TestServer()
+        defer { server.stop() }
+        // The test server doubles as a forward proxy: it answers the absolute-form request itself.
+        let cluster = ClusterConfiguration(server: "http://kube.invalid:6443/k8s/clusters/c-1/", proxyURL: server.url)
+        let client = try UpstreamClient(cluster: cluster, logger: .init(label: "test"))
+        defer { client.shutdown() }
+
+        let echo = try Fixtures.echo(try await client.send(UpstreamRequest(pathAndQuery: "/api/v1/echo?x=1")))
+        #expect(echo.path == "http://kube.invalid:6443/k8s/clusters/c-1/api/v1/echo?x=1")
+    }
+
+    @Test func totalTimeoutEndsAStalledRequest() async throws {
+        let server = try await TestServer()
+        defer { server.stop() }
+        let client = try Fixtures.client(server)
+        defer { client.shutdown() }
+
+        let error = await #expect(throws: UpstreamError.self) {
+            _ = try await client.send(UpstreamRequest(pathAndQuery: "/hold-head?id=t", timeout: .milliseconds(300)))
+        }
+        #expect(error?.kind == .timeout)
+        #expect(error?.curlCode == 28)
+        try await server.waitForEvent("disconnect hold-head t")
+    }
+
+    @Test func lowSpeedTimeoutEndsASilentStream() async throws {
+        let server = try await TestServer()
+        defer { server.stop() }
+        let client = try Fixtures.client(server)
+        defer { client.shutdown() }
+
+        let stream = try await client.stream(UpstreamRequest(pathAndQuery: "/hold?id=ls", lowSpeedTimeout: .seconds(1)))
+        let error = await #expect(throws: UpstreamError.self) {
+            for try await _ in stream {}
+        }
+        #expect(error?.kind == .timeout)
+    }
+
     @Test func basicAuthHeader() async throws {
         let server = try await TestServer()
         defer { server.stop() }

@@ -133,6 +133,26 @@ import Testing
         #expect(server.events().contains("sni kube.test"))
     }
 
+    @Test func bearerTokenOverrideDoesNotPresentKcacheCertificate() async throws {
+        let certificates = try TestCertificates.get()
+        let server = try await TestServer(tls: .init(
+            certificate: certificates.serverCertificate, key: certificates.serverKey,
+            clientCA: certificates.caCertificate, clientCertificateOptional: true))
+        defer { server.stop() }
+        let client = try client("https://localhost:\(server.port)", TLSSettings(
+            certificateAuthority: .file(certificates.caCertificate),
+            clientCertificate: .file(certificates.clientCertificate), clientKey: .file(certificates.clientKey)))
+        defer { client.shutdown() }
+
+        let own = try Fixtures.echo(try await client.send(UpstreamRequest(pathAndQuery: "/echo")))
+        #expect(own.client_certificate)
+        let passthrough = try Fixtures.echo(try await client.send(UpstreamRequest(
+            pathAndQuery: "/echo", bearerTokenOverride: SecretString("client-token"))))
+        #expect(!passthrough.client_certificate)
+        #expect(passthrough.header("Authorization") == "Bearer client-token")
+        #expect(passthrough.client_port != own.client_port, "a connection without the certificate")
+    }
+
     @Test func execPluginClientCertificateIsUsed() async throws {
         let certificates = try TestCertificates.get()
         let server = try await tlsServer(certificates)

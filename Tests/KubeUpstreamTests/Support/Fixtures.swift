@@ -25,6 +25,7 @@ enum Fixtures {
         var chunked: Bool
         var body_length: Int
         var body_sha256: String
+        var client_certificate: Bool
 
         func header(_ name: String) -> String? {
             headers.first { $0[0].lowercased() == name.lowercased() }?[1]

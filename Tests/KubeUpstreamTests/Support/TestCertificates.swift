@@ -12,7 +12,12 @@ struct TestCertificates: Sendable {
     var clientKey: String { directory.file("client.key") }
     var otherCACertificate: String { directory.file("other-ca.crt") }
 
-    static let shared: Result<TestCertificates, any Error> = Result { try TestCertificates() }
+    /// Made on first use; the directory is removed when the test process exits.
+    static let shared: Result<TestCertificates, any Error> = Result {
+        let certificates = try TestCertificates()
+        atexit { (try? TestCertificates.shared.get())?.directory.remove() }
+        return certificates
+    }
 
     private init() throws {
         directory = try TemporaryDirectory()

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The Python test server as a subprocess on a free port, with its own state directory
-/// (`events.log`, `valid-tokens`). HTTP, or HTTPS when given certificate files (and, with a
-/// client CA, requiring client certificates). Stop it with `stop()`.
+/// A test server subprocess on a free port, with its own state directory (`events.log`,
+/// `valid-tokens`): the Python HTTP/1.1 server (HTTPS when given certificate files, and with a
+/// client CA requiring client certificates), or the Node.js HTTP/2 server. Stop it with `stop()`.
 final class TestServer: Sendable {
     let directory: TemporaryDirectory
     let port: Int
@@ -15,15 +15,33 @@ final class TestServer: Sendable {
         var certificate: String
         var key: String
         var clientCA: String?
+        /// Ask for a client certificate signed by `clientCA` without requiring one.
+        var clientCertificateOptional = false
     }
 
-    init(tls: TLSFiles? = nil) async throws {
+    enum Kind: Sendable {
+        case python
+        case nodeHTTP2
+    }
+
+    /// Whether `node` (for the HTTP/2 server) is installed.
+    static let hasNode = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/node") }
+
+    init(tls: TLSFiles? = nil, kind: Kind = .python) async throws {
         let directory = try TemporaryDirectory()
-        let script = try directory.write("server.py", TestServerScript.source)
-        var arguments = ["python3", script, directory.path]
-        if let tls {
-            arguments += ["--cert", tls.certificate, "--key", tls.key]
-            if let clientCA = tls.clientCA { arguments += ["--client-ca", clientCA] }
+        var arguments: [String]
+        switch kind {
+        case .python:
+            arguments = ["python3", try directory.write("server.py", TestServerScript.source), directory.path]
+            if let tls {
+                arguments += ["--cert", tls.certificate, "--key", tls.key]
+                if let clientCA = tls.clientCA { arguments += ["--client-ca", clientCA] }
+                if tls.clientCertificateOptional { arguments += ["--client-optional", "1"] }
+            }
+        case .nodeHTTP2:
+            guard let tls else { throw TimedOut(what: "TLS files for the HTTP/2 server") }
+            arguments = ["node", try directory.write("h2.js", H2ServerScript.source), directory.path, tls.certificate, tls.key]
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
 STATE = sys.argv[1]
-ARGS = dict(zip(sys.argv[2::2], sys.argv[3::2]))
+ARGS = dict(zip(sys.argv[2::2], sys.argv[3::2]))  # --flag value pairs
 LOCK = threading.Lock()
 PATTERN = bytes(range(251)) * 300
 
@@ -86,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     def route(self):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        name = url.path.strip("/").split("/")[0] or "root"
+        name = url.path.rstrip("/").split("/")[-1] or "root"  # last segment: prefixes and proxies work
         ident = query.get("id", "-")
         try:
             getattr(self, "r_" + name.replace("-", "_"))(query, ident)
@@ -102,6 +102,7 @@ class Handler(BaseHTTPRequestHandler):
             "method": self.command, "path": self.path, "client_port": self.client_address[1],
             "headers": [[k, v] for k, v in self.headers.items()], "chunked": chunked,
             "body_length": len(body), "body_sha256": hashlib.sha256(body).hexdigest(),
+            "client_certificate": bool(getattr(self.connection, "getpeercert", lambda: None)()),
         }
         event("echo %s %s" % (self.command, ident))
         extra = [("X-Test", "yes"), ("X-Multi", "one"), ("X-Multi", "two")]
@@ -192,7 +193,7 @@ if "--cert" in ARGS:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(ARGS["--cert"], ARGS["--key"])
     if "--client-ca" in ARGS:
-        context.verify_mode = ssl.CERT_REQUIRED
+        context.verify_mode = ssl.CERT_OPTIONAL if "--client-optional" in ARGS else ssl.CERT_REQUIRED
         context.load_verify_locations(ARGS["--client-ca"])
     context.sni_callback = lambda sock, name, ctx: event("sni %s" % name)
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
