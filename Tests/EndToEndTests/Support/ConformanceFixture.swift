@@ -21,7 +21,10 @@ struct ConformanceFixture {
         var simResourceVersionWait: Duration = .milliseconds(300)
         /// kcache's wait for an RV its cache has not reached before it asks upstream.
         var kcacheResourceVersionWait: Duration = .milliseconds(300)
+        /// The target's bookmark interval (KubeSim's, or kcache's).
         var bookmarkInterval: Duration = .milliseconds(300)
+        /// KubeSim's bookmark interval behind kcache, when it should differ from kcache's.
+        var upstreamBookmarkInterval: Duration?
         /// KubeSim's event history per resource.
         var simHistoryLimit = 100_000
         /// Stores kcache keeps for continue tokens and Exact reads (its default is 64).
@@ -45,7 +48,7 @@ struct ConformanceFixture {
     ) async throws -> T {
         var configuration = KubeSim.Configuration()
         configuration.resourceVersionWaitTimeout = tuning.simResourceVersionWait
-        configuration.bookmarkInterval = tuning.bookmarkInterval
+        configuration.bookmarkInterval = target == .sim ? tuning.bookmarkInterval : tuning.upstreamBookmarkInterval ?? tuning.bookmarkInterval
         configuration.historyLimit = tuning.simHistoryLimit
         let sim = KubeSim(configuration: configuration)
         if let seed { try sim.seed(seed) }
