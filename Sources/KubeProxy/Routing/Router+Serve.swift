@@ -42,6 +42,11 @@ extension Router {
                 format: read.format)
             let timeout = options.timeoutSeconds.map { Duration.seconds($0) }
                 ?? configuration.defaultWatchTimeout * Double.random(in: 1..<2)
+            guard let permit = watchLimiter.acquire() else {
+                return .response(.status(
+                    .tooManyRequests("too many open watches: kcache serves at most \(watchLimiter.limit); retry later"),
+                    source: .cache))
+            }
             let watcher: CacheWatcher
             do {
                 watcher = try read.cache.watch(request)
@@ -53,7 +58,8 @@ extension Router {
             }
             return .response(ProxyResponse(
                 status: 200, headers: [("Content-Type", "application/json")],
-                body: .watch(WatchStream(watcher: watcher, timeout: timeout, bookmarkInterval: configuration.bookmarkInterval)),
+                body: .watch(WatchStream(
+                    watcher: watcher, timeout: timeout, bookmarkInterval: configuration.bookmarkInterval, permit: permit)),
                 source: .cache))
         default:
             return nil

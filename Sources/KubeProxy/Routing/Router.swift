@@ -22,6 +22,8 @@ public final class Router: Sendable {
         /// Watches without `timeoutSeconds` end after this times a random factor in [1, 2),
         /// as the API server's `--min-request-timeout` does.
         public var defaultWatchTimeout: Duration = .seconds(1800)
+        /// Most watches served from the cache at once (`--max-watchers`).
+        public var maxWatchers = 10_000
 
         public init() {}
     }
@@ -33,6 +35,7 @@ public final class Router: Sendable {
     let writeRecords: WriteRecords
     let endpoints: LocalEndpoints
     let statistics: ProxyStatistics
+    public let watchLimiter: WatchLimiter
     let logger: Logger
 
     public init(
@@ -48,6 +51,7 @@ public final class Router: Sendable {
         self.endpoints = endpoints
         self.statistics = statistics
         self.logger = logger
+        watchLimiter = WatchLimiter(limit: configuration.maxWatchers)
     }
 
     public func route(_ request: ProxyRequest) -> Route {
