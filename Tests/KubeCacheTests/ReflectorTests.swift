@@ -70,7 +70,7 @@ func listItem(namespace: String, name: String, rv: UInt64, uid: String? = nil) -
     return Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
 }
 
-func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else { throw WaitTimeout(what: what) }

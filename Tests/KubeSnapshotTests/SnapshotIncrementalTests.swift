@@ -168,7 +168,7 @@ final class ManualWallClock: Sendable {
 }
 
 /// Polls `condition` until it holds or `timeout` passes (a deadline, not a synchronising sleep).
-func waitUntil(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+func waitUntil(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }
