@@ -54,7 +54,12 @@ extension ResourceHandler {
                 resourceVersion: page.resourceVersion, items: page.items, continueToken: continueToken,
                 remainingItemCount: page.remainingItemCount))
         }
-        return .json(200, ListEncoder.list(definition: definition, resourceVersion: page.resourceVersion, items: page.items,
-                                           continueToken: continueToken, remainingItemCount: page.remainingItemCount))
+        let definition = definition
+        let token = continueToken
+        return .stream(status: 200, headers: [("Content-Type", "application/json")]) { emit in
+            try await ListEncoder.stream(
+                definition: definition, resourceVersion: page.resourceVersion, items: page.items,
+                continueToken: token, remainingItemCount: page.remainingItemCount, emit: emit)
+        }
     }
 }

@@ -150,6 +150,17 @@ final class HTTPServer: Sendable {
             }
             try await outbound.write(.end(nil))
             return request.isKeepAlive
+        case .stream(let status, let extra, let body):
+            for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            try await outbound.write(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+            if request.method != .HEAD {
+                try await body { bytes in
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+                }
+            }
+            try await outbound.write(.end(nil))
+            return request.isKeepAlive
         case .watch(let session):
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Transfer-Encoding", value: "chunked")

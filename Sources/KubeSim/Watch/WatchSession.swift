@@ -16,6 +16,7 @@ final class WatchSession: Sendable {
     let expired: Status?
     let deadline: ContinuousClock.Instant?
     let bookmarkInterval: Duration
+    static let replayBatchBytes = 64 * 1024
 
     init(
         store: ObjectStore, faults: Faults, registration: WatchRegistration?, expired: Status?,
@@ -55,13 +56,21 @@ final class WatchSession: Sendable {
             store.removeWatcher(watcher)
         }
         do {
+            // The replay is written in batches of whole lines (a 100k-object initial list is
+            // not 100k flushes); live events below are flushed one by one.
+            var batch: [UInt8] = []
             for (type, object) in registration.replay {
                 if shouldStop(watcher) { return }
-                try await write(WatchSession.line(type: type, object: object.bytes))
+                batch.append(contentsOf: WatchSession.line(type: type, object: object.bytes))
+                if batch.count >= WatchSession.replayBatchBytes {
+                    try await write(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
             if let end = registration.initialEventsEnd {
-                try await write(WatchSession.line(type: .bookmark, object: bookmarkObject(end, initialEventsEnd: true)))
+                batch.append(contentsOf: WatchSession.line(type: .bookmark, object: bookmarkObject(end, initialEventsEnd: true)))
             }
+            if !batch.isEmpty { try await write(batch) }
             for await item in watcher.items {
                 if shouldStop(watcher) { return }
                 switch item {
