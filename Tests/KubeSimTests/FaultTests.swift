@@ -124,3 +124,29 @@ import Testing
         }
     }
 }
+
+/// A watcher that stops reading is closed once its queue overflows, not buffered forever.
+@Suite struct SlowWatcherTests {
+    @Test func stalledWatcherIsClosedOnOverflow() async throws {
+        var configuration = SimFixture.fastConfiguration
+        configuration.watchQueueLimit = 20
+        try await SimFixture.with(configuration: configuration, seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 0)) { fixture in
+            let stalled = try await fixture.client.stalledWatch(fixture.url("/api/v1/configmaps?watch=true&resourceVersion=\(fixture.resourceVersion)"))
+            defer { Task { await stalled.close() } }
+            let healthy = try await fixture.watch("/api/v1/configmaps?watch=true&resourceVersion=\(fixture.resourceVersion)")
+            defer { healthy.close() }
+            try await waitUntil("both watches registered") { fixture.sim.openWatchCount == 2 }
+            let payload = String(repeating: "x", count: 50_000)
+            var written = 0
+            try await waitUntil(timeout: .seconds(30), "the stalled watcher to be closed") {
+                try await fixture.createConfigMap("ns-0", "big-\(written)", data: ["payload": payload])
+                written += 1
+                return fixture.sim.openWatchCount == 1
+            }
+            // The healthy watcher saw every event.
+            let events = try await healthy.next(written, timeout: .seconds(10))
+            #expect(events.count == written)
+            #expect(events.last?.name == "big-\(written - 1)")
+        }
+    }
+}

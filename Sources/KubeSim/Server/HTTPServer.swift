@@ -167,6 +167,7 @@ final class HTTPServer: Sendable {
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers)))
             // The client leaving ends the watch even when no event is due.
             channel.closeFuture.whenComplete { _ in session.abort() }
+            session.onAbort { channel.close(promise: nil) }
             await session.run { bytes in
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
             }

@@ -35,6 +35,11 @@ final class WatchSession: Sendable {
         registration?.watcher.abort()
     }
 
+    /// Closes the connection when the watch is aborted (drop fault, slow-watcher overflow).
+    func onAbort(_ handler: @escaping @Sendable () -> Void) {
+        registration?.watcher.onAbort(handler)
+    }
+
     /// Whether the watch was dropped rather than ended normally (the server then closes the
     /// connection instead of keeping it alive).
     var wasAborted: Bool {
