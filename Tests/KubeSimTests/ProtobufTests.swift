@@ -118,3 +118,32 @@ import Testing
         }
     }
 }
+
+/// Metadata-only answers (`as=PartialObjectMetadata[List]`), as metadata informers ask.
+@Suite struct PartialMetadataTests {
+    static let list = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+    static let single = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+
+    @Test func listGetAndWatchAnswerMetadataOnly() async throws {
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 2, podsPerNamespace: 1)) { fixture in
+            let list = try await fixture.get("/api/v1/namespaces/ns-0/pods", headers: [("Accept", Self.list)])
+            #expect(list.object["kind"] as? String == "PartialObjectMetadataList")
+            #expect(list.object["apiVersion"] as? String == "meta.k8s.io/v1")
+            let item = try #require(list.items.first)
+            #expect(Set(item.keys) == ["kind", "apiVersion", "metadata"])
+            #expect(item["kind"] as? String == "PartialObjectMetadata")
+            #expect((item["metadata"] as? [String: Any])?["name"] as? String == "pod-0")
+            let one = try await fixture.get("/api/v1/namespaces/ns-0/configmaps/cm-0", headers: [("Accept", Self.single)])
+            #expect(one.object["kind"] as? String == "PartialObjectMetadata")
+            #expect(one.object["data"] == nil)
+            let stream = try await fixture.client.watch(fixture.url("/api/v1/namespaces/ns-0/configmaps?watch=true"), headers: [("Accept", Self.single)])
+            defer { stream.close() }
+            let event = try #require(try await stream.next())
+            #expect(event.object["kind"] as? String == "PartialObjectMetadata")
+            #expect(event.object["data"] == nil)
+            #expect(event.name == "cm-0")
+            let table = try await fixture.get("/api/v1/namespaces/ns-0/configmaps", headers: [("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")])
+            #expect(table.status == 406)
+        }
+    }
+}

@@ -3,6 +3,7 @@ import KubeAPI
 /// GET and LIST.
 extension ResourceHandler {
     func get(_ request: SimRequest) async throws(Status) -> SimResponse {
+        _ = try representation(request)
         if let text = request.queryValue("resourceVersion"), !text.isEmpty {
             try await waitUntilFresh(try ResourceVersion(parsing: text))
         }
@@ -14,6 +15,7 @@ extension ResourceHandler {
 
     func list(_ request: SimRequest) async throws(Status) -> SimResponse {
         let query = try ListQuery(request, isWatch: false)
+        let representation = try representation(request)
         let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, definition: definition)
         let delay = faults.listDelay
         if delay > .zero { try? await Task.sleep(for: delay) }
@@ -49,7 +51,12 @@ extension ResourceHandler {
                 resourceVersion: page.resourceVersion, after: lastKey,
                 namespaceScoped: listNamespace != nil || !definition.namespaced).encoded
         }
-        if wantsProtobuf(request) {
+        if representation == .partialMetadata {
+            return .json(200, Representation.partialMetadataList(
+                resourceVersion: page.resourceVersion, items: page.items, continueToken: continueToken,
+                remainingItemCount: page.remainingItemCount))
+        }
+        if representation == .protobuf {
             return .full(status: 200, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMapList(
                 resourceVersion: page.resourceVersion, items: page.items, continueToken: continueToken,
                 remainingItemCount: page.remainingItemCount))

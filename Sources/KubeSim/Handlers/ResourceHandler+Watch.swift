@@ -8,6 +8,7 @@ extension ResourceHandler {
             throw Status.serviceUnavailable("watch refused: the simulated API server is refusing watches")
         }
         let query = try ListQuery(request, isWatch: true)
+        let partialMetadata = try representation(request) == .partialMetadata
         var fieldSelector = query.fieldSelector
         if let name = info.name {
             let pin = "metadata.name=\(name)"
@@ -36,7 +37,7 @@ extension ResourceHandler {
                 allowBookmarks: query.allowWatchBookmarks)
             session = WatchSession(
                 store: store, faults: faults, registration: registration, expired: nil, deadline: deadline,
-                bookmarkInterval: configuration.bookmarkInterval)
+                bookmarkInterval: configuration.bookmarkInterval, partialMetadata: partialMetadata)
         } catch where error.reason == .expired {
             session = WatchSession(
                 store: store, faults: faults, registration: nil, expired: error, deadline: deadline,

@@ -46,19 +46,25 @@ struct ResourceHandler: Sendable {
         definition.namespaced ? info.namespace : nil
     }
 
-    /// Whether the client's Accept puts protobuf first and this kind has a protobuf codec.
-    func wantsProtobuf(_ request: SimRequest) -> Bool {
-        guard KubeProtobuf.supports(definition), let accept = request.header("accept") else { return false }
-        let first = accept.split(separator: ",").first.map { String($0).trimmingSpaces } ?? ""
-        return first == KubeProtobuf.mediaType
+    /// The representation the client's Accept asks for.
+    /// - Throws: 406 NotAcceptable when none can be produced.
+    func representation(_ request: SimRequest) throws(Status) -> Representation {
+        guard let chosen = Representation.negotiate(request.header("accept"), protobufCapable: KubeProtobuf.supports(definition)) else {
+            throw Status.notAcceptable("the server was unable to respond with a content type that the client supports")
+        }
+        return chosen
     }
 
-    /// An object answer in the negotiated encoding.
+    /// An object answer in the negotiated encoding (JSON when negotiation fails late).
     func objectResponse(_ status: Int, _ object: StoredObject, _ request: SimRequest) -> SimResponse {
-        if wantsProtobuf(request) {
+        switch (try? representation(request)) ?? .json {
+        case .protobuf:
             return .full(status: status, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMap(object))
+        case .partialMetadata:
+            return .json(status, Representation.partialMetadata(object))
+        case .json:
+            return .json(status, object.bytes)
         }
-        return .json(status, object.bytes)
     }
 
     /// Waits for a "not older than N" read: returns when the store has reached N, or throws

@@ -16,11 +16,13 @@ final class WatchSession: Sendable {
     let expired: Status?
     let deadline: ContinuousClock.Instant?
     let bookmarkInterval: Duration
+    /// Objects are written as PartialObjectMetadata (metadata-only watchers).
+    let partialMetadata: Bool
     static let replayBatchBytes = 64 * 1024
 
     init(
         store: ObjectStore, faults: Faults, registration: WatchRegistration?, expired: Status?,
-        deadline: ContinuousClock.Instant?, bookmarkInterval: Duration
+        deadline: ContinuousClock.Instant?, bookmarkInterval: Duration, partialMetadata: Bool = false
     ) {
         self.store = store
         self.faults = faults
@@ -28,6 +30,11 @@ final class WatchSession: Sendable {
         self.expired = expired
         self.deadline = deadline
         self.bookmarkInterval = bookmarkInterval
+        self.partialMetadata = partialMetadata
+    }
+
+    private func body(_ object: StoredObject) -> [UInt8] {
+        partialMetadata ? Representation.partialMetadata(object) : object.bytes
     }
 
     /// Stops the stream now (the client's connection closed, or the watch was dropped).
@@ -66,7 +73,7 @@ final class WatchSession: Sendable {
             var batch: [UInt8] = []
             for (type, object) in registration.replay {
                 if shouldStop(watcher) { return }
-                batch.append(contentsOf: WatchSession.line(type: type, object: object.bytes))
+                batch.append(contentsOf: WatchSession.line(type: type, object: body(object)))
                 if batch.count >= WatchSession.replayBatchBytes {
                     try await write(batch)
                     batch.removeAll(keepingCapacity: true)
@@ -85,7 +92,7 @@ final class WatchSession: Sendable {
                         try? await Task.sleep(until: queuedAt + delay, clock: .continuous)
                         if shouldStop(watcher) { return }
                     }
-                    try await write(WatchSession.line(type: type, object: object.bytes))
+                    try await write(WatchSession.line(type: type, object: body(object)))
                 case .bookmark(let version, let initialEventsEnd):
                     guard watcher.allowBookmarks || initialEventsEnd else { continue }
                     try await write(WatchSession.line(type: .bookmark, object: bookmarkObject(version, initialEventsEnd: initialEventsEnd)))
@@ -111,9 +118,9 @@ final class WatchSession: Sendable {
         let definition = registration!.watcher.definition
         var out: [UInt8] = []
         out.append(contentsOf: #"{"kind":"#.utf8)
-        JSONString.append(definition.kind, to: &out)
+        JSONString.append(partialMetadata ? "PartialObjectMetadata" : definition.kind, to: &out)
         out.append(contentsOf: #","apiVersion":"#.utf8)
-        JSONString.append(definition.apiVersion, to: &out)
+        JSONString.append(partialMetadata ? "meta.k8s.io/v1" : definition.apiVersion, to: &out)
         out.append(contentsOf: #","metadata":{"resourceVersion":"#.utf8)
         JSONString.append(String(version), to: &out)
         if initialEventsEnd {
