@@ -17,6 +17,10 @@ struct ResourceHandler: Sendable {
         if definition.namespaced, info.name != nil, info.namespace == nil {
             throw Status.pathNotFound()
         }
+        // A namespaced kind's cluster-wide collection only lists and watches.
+        if definition.namespaced, info.namespace == nil, info.verb == "create" || info.verb == "deletecollection" {
+            throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
+        }
         switch info.subresource {
         case "scale": return try scale(request)
         case "log": return try log(request)
