@@ -80,6 +80,16 @@ public final class KubeSim: Sendable {
         store.register(definition.definition)
     }
 
+    /// Installs a custom resource from its parts (see `CustomResourceDefinition`).
+    public func addCustomResource(
+        group: String, version: String, kind: String, plural: String, namespaced: Bool = true,
+        selectableFields: [String] = []
+    ) {
+        addCustomResource(CustomResourceDefinition(
+            group: group, version: version, kind: kind, plural: plural, namespaced: namespaced,
+            selectableFields: selectableFields))
+    }
+
     /// The resourceVersion of the last write (global across kinds).
     public var currentResourceVersion: ResourceVersion {
         ResourceVersion(store.currentResourceVersion)

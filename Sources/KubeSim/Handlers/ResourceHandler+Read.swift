@@ -2,6 +2,8 @@ import KubeAPI
 
 /// GET and LIST.
 extension ResourceHandler {
+    /// GET of one object: resourceVersion unset or "0" reads the current state; N waits until
+    /// the store has reached N (504 `ResourceVersionTooLarge` after the configured wait).
     func get(_ request: SimRequest) async throws(Status) -> SimResponse {
         _ = try representation(request)
         if let text = request.queryValue("resourceVersion"), !text.isEmpty {
@@ -13,6 +15,13 @@ extension ResourceHandler {
         return objectResponse(200, object, request)
     }
 
+    /// LIST. Where the read happens:
+    /// - continue token: at the token's RV, after its key (410 when that RV left the history);
+    /// - RV "0": current state, `limit` ignored (what the API server's cache does);
+    /// - RV N with `resourceVersionMatch=Exact`, or with `limit` and no match: exactly at N
+    ///   (after waiting for N; 410 when older than the history);
+    /// - RV N otherwise: current state once N is reached; RV unset: current state.
+    /// Every page of one list reads at one RV; its continue token carries that RV.
     func list(_ request: SimRequest) async throws(Status) -> SimResponse {
         let query = try ListQuery(request, isWatch: false)
         let representation = try representation(request)

@@ -3,6 +3,11 @@ import KubeAPI
 /// WATCH: where the stream starts (RV unset/"0", N, `sendInitialEvents`), and the 410 that an
 /// expired start becomes inside a 200 stream.
 extension ResourceHandler {
+    /// WATCH. RV unset or "0": synthetic ADDED for the current objects, then changes. RV N:
+    /// changes after N (410 as an ERROR event when N is older than the history; a future N
+    /// starts at once and skips events up to N). `sendInitialEvents=true`: the current objects
+    /// (once N is reached), then a BOOKMARK annotated `k8s.io/initial-events-end`, then changes.
+    /// A name in the path watches that object only (as `fieldSelector=metadata.name=…`).
     func watch(_ request: SimRequest) async throws(Status) -> SimResponse {
         if faults.refuseWatches {
             throw Status.serviceUnavailable("watch refused: the simulated API server is refusing watches")

@@ -51,6 +51,7 @@ struct Selectors: Sendable {
         }
     }
 
+    /// Whether the object passes every field requirement and the label selector.
     func matches(_ object: StoredObject) -> Bool {
         for requirement in field {
             let value = requirement.index < object.fieldValues.count ? object.fieldValues[requirement.index] : ""

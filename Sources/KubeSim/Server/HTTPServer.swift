@@ -85,6 +85,8 @@ final class HTTPServer: Sendable {
         await task?.value
     }
 
+    /// Serves one connection: request after request until the client closes, a response says
+    /// `Connection: close`, a body is too large (413, then close) or a watch is dropped.
     private func serve(_ connection: Connection) async {
         let channel = connection.channel
         let id = ObjectIdentifier(channel)
