@@ -164,6 +164,42 @@ import Testing
     }
 }
 
+extension KubectlTests {
+    @Test func labelScaleAndCustomResources() async throws {
+        guard Self.available() else { return }
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 1, podsPerNamespace: 0, deploymentsPerNamespace: 1, widgetsPerNamespace: 2)) { fixture in
+            let label = try await Self.kubectl(fixture.baseURL, ["label", "configmap", "cm-0", "-n", "ns-0", "team=blue"])
+            #expect(label.status == 0, "\(label.err)")
+            let labelled = try await fixture.get("/api/v1/namespaces/ns-0/configmaps/cm-0")
+            #expect((labelled.metadata["labels"] as? [String: String])?["team"] == "blue")
+            let selected = try await Self.kubectl(fixture.baseURL, ["get", "cm", "-A", "-l", "team=blue", "-o", "name"])
+            #expect(selected.out.split(separator: "\n") == ["configmap/cm-0"], "\(selected.err)")
+
+            let scale = try await Self.kubectl(fixture.baseURL, ["scale", "deployment", "deploy-0", "-n", "ns-0", "--replicas=5"])
+            #expect(scale.status == 0, "\(scale.err)")
+            let deployment = try await fixture.get("/apis/apps/v1/namespaces/ns-0/deployments/deploy-0")
+            #expect((deployment.object["spec"] as? [String: Any])?["replicas"] as? Int == 5)
+
+            let widgets = try await Self.kubectl(fixture.baseURL, ["get", "widgets", "-n", "ns-0", "-o", "name"])
+            #expect(widgets.out.split(separator: "\n") == ["widget.example.com/widget-0", "widget.example.com/widget-1"], "\(widgets.err)")
+            let manifest = """
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: applied, namespace: ns-0}
+                spec: {color: red, size: 1}
+                """
+            let first = try await Self.kubectl(fixture.baseURL, ["apply", "-f", "-"], stdin: manifest)
+            #expect(first.out.contains("widget.example.com/applied created"), "\(first.err)")
+            let second = try await Self.kubectl(fixture.baseURL, ["apply", "-f", "-"], stdin: manifest.replacingOccurrences(of: "size: 1", with: "size: 2"))
+            #expect(second.out.contains("widget.example.com/applied configured"), "\(second.err)")
+            let applied = try await fixture.get("/apis/example.com/v1/namespaces/ns-0/widgets/applied")
+            #expect((applied.object["spec"] as? [String: Any])?["size"] as? Int == 2)
+            let deleted = try await Self.kubectl(fixture.baseURL, ["delete", "widget", "applied", "-n", "ns-0"])
+            #expect(deleted.status == 0, "\(deleted.err)")
+        }
+    }
+}
+
 /// Output collected from a pipe's handler thread.
 final class LockedBuffer: @unchecked Sendable {
     private let lock = NSLock()
