@@ -34,6 +34,11 @@ public final class KubeSim: Sendable {
         counters = RequestCounters()
         churn = ChurnGenerator(store: store)
         group = MultiThreadedEventLoopGroup.singleton
+        for namespace in configuration.initialNamespaces {
+            _ = try? store.create(
+                ResourceDefinition.namespaces.resource, namespace: nil, object: ObjectTemplates.namespace(namespace),
+                options: WriteOptions())
+        }
     }
 
     /// Binds the listener (port 0 picks a free port) and starts serving.
