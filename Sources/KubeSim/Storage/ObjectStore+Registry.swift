@@ -162,7 +162,8 @@ extension ObjectStore.State {
         if definition.hasGeneration, options.subresource == nil {
             var oldSpec = old
             var newSpec = object
-            for strip in ["metadata", "status", "kind", "apiVersion"] {
+            // Without a status subresource every change but metadata is a spec change.
+            for strip in ["metadata", "kind", "apiVersion"] + (hasStatus ? ["status"] : []) {
                 oldSpec[strip] = nil
                 newSpec[strip] = nil
             }
