@@ -14,6 +14,19 @@ import Synchronization
 /// `start` once, `shutdown` once. The in-process object API (`create`, `get`, `update`,
 /// `delete`) goes through the same handlers as HTTP, so it produces the same events and
 /// answers, without the socket.
+///
+/// Served: core/v1 namespaces, configmaps, secrets, pods (+status, log), services, nodes,
+/// events; apps/v1 deployments (+status, scale); example.com/v1 widgets and custom resources
+/// added at run time. Discovery (legacy and aggregated v2), a minimal OpenAPI v3 (enough for
+/// kubectl's field-validation check), `/version`, health. JSON everywhere; protobuf for
+/// ConfigMaps; PartialObjectMetadata on request.
+///
+/// Deliberate differences from the API server, each because a test upstream needs no more:
+/// no Table answers (406 for Table-only Accept; kubectl always offers JSON too), no gzip, no
+/// managedFields or server-side apply (415), no unknown-field rejection for
+/// `fieldValidation=Strict`, pods are deleted at once (no kubelet to finish a graceful delete),
+/// namespace deletion removes the contents at once, no `kube-root-ca.crt` configmaps or
+/// service accounts are created, `propagationPolicy` is ignored (no garbage collector).
 public final class KubeSim: Sendable {
     let store: ObjectStore
     public let faults: Faults
