@@ -81,6 +81,7 @@ import Testing
                 #expect(response.reason == "ServiceUnavailable")
             }
             #expect(try await fixture.get("/_sim/faults").status == 200)
+            #expect(fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1, "requests answered by a fault still count")
             _ = try await fixture.send("POST", "/_sim/faults", #"{"down":false}"#)
             #expect(try await fixture.get(Self.configMaps).status == 200)
         }

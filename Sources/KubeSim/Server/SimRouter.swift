@@ -27,6 +27,12 @@ struct SimRouter: Sendable {
             counters.increment(verb: "sim", resource: "")
             return await control.handle(request)
         }
+        // Count first: a request reached the upstream even when a fault answers it.
+        let info = ResourceRequest(method: request.method, path: request.path, query: request.queryValue)
+        let definition = info.flatMap { store.definition(for: $0.groupVersionResource) }
+        if let info, definition != nil {
+            counters.increment(verb: info.verb, resource: info.groupVersionResource.groupResource)
+        }
         if faults.isDown {
             return .status(Status.serviceUnavailable("the server is currently unable to handle the request"))
         }
@@ -35,13 +41,9 @@ struct SimRouter: Sendable {
             counters.increment(verb: "discovery", resource: "")
             return discovery
         }
-        guard let info = ResourceRequest(method: request.method, path: request.path, query: request.queryValue) else {
+        guard let info, let definition else {
             return .status(Status.pathNotFound())
         }
-        guard let definition = store.definition(for: info.groupVersionResource) else {
-            return .status(Status.pathNotFound())
-        }
-        counters.increment(verb: info.verb, resource: info.groupVersionResource.groupResource)
         if definition.namespaced == false, info.namespace != nil, info.resource != "namespaces" {
             return .status(Status.pathNotFound())
         }
