@@ -121,6 +121,21 @@ import Testing
         }
     }
 
+    @Test func legacyWatchFromZeroGetsTheEndBookmarkWhenBookmarksAreAllowed() async throws {
+        try await SimFixture.with(seed: Self.seed) { fixture in
+            let withBookmarks = try await fixture.watch("\(Self.configMaps)?watch=true&resourceVersion=0&allowWatchBookmarks=true")
+            defer { withBookmarks.close() }
+            let events = try await withBookmarks.next(4)
+            #expect(events.map(\.type) == ["ADDED", "ADDED", "ADDED", "BOOKMARK"])
+            #expect(events.last?.annotations == ["k8s.io/initial-events-end": "true"])
+            let explicitWithout = try await fixture.watch(
+                "\(Self.configMaps)?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan")
+            defer { explicitWithout.close() }
+            #expect(try await explicitWithout.next(3).count == 3)
+            await #expect(throws: WatchStream.NoEvent.self) { try await explicitWithout.next(timeout: .milliseconds(300)) }
+        }
+    }
+
     @Test func sendInitialEventsRequiresNotOlderThan() async throws {
         try await SimFixture.with(seed: Self.seed) { fixture in
             let response = try await fixture.get("\(Self.configMaps)?watch=true&sendInitialEvents=true")

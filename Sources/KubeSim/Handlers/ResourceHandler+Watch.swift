@@ -20,18 +20,22 @@ extension ResourceHandler {
             fieldSelector = (fieldSelector?.isEmpty ?? true) ? pin : "\(fieldSelector!),\(pin)"
         }
         let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: fieldSelector, definition: definition)
+        // The initial-events-end bookmark goes only to watchers that allow bookmarks (the
+        // cacher's isListWatchRequest). With the WatchList feature on (1.32), the API server
+        // defaults a watch from RV unset/"0" that states neither option to
+        // sendInitialEvents=true (SetListOptionsDefaults), so it gets that bookmark too.
         let start: WatchStartPoint
         switch query.sendInitialEvents {
         case true?:
             try await waitUntilFresh(query.resourceVersion)
-            start = .currentState(endBookmark: true)
+            start = .currentState(endBookmark: query.allowWatchBookmarks)
         case false?:
             start = .after(query.resourceVersion.flatMap { $0 == .zero ? nil : $0.value } ?? store.currentResourceVersion)
         case nil:
             if let version = query.resourceVersion, version != .zero {
                 start = .after(version.value)
             } else {
-                start = .currentState(endBookmark: false)
+                start = .currentState(endBookmark: query.allowWatchBookmarks && query.resourceVersionMatch == nil)
             }
         }
         let deadline = query.timeoutSeconds.flatMap { $0 > 0 ? ContinuousClock.now + .seconds($0) : nil }
