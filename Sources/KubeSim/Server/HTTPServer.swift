@@ -28,6 +28,8 @@ final class HTTPServer: Sendable {
         var port = 0
     }
     private let state = Mutex(State())
+    /// How long a connection to be closed waits for the client to close it first.
+    static let lingerTimeout: Duration = .seconds(10)
 
     init(router: SimRouter, group: any EventLoopGroup, logger: Logger, maximumBodyBytes: Int, sslContext: NIOSSLContext?) {
         self.router = router
@@ -116,7 +118,8 @@ final class HTTPServer: Sendable {
                     }
                     let response: SimResponse
                     if tooLarge {
-                        response = .status(Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)"))
+                        let status = Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)")
+                        response = .json(status.code, status.jsonBytes, headers: [("Connection", "close")])
                     } else {
                         let request = SimRequest(
                             method: head.method.rawValue, uri: head.uri,
@@ -124,7 +127,18 @@ final class HTTPServer: Sendable {
                         response = await router.handle(request)
                     }
                     let keepAlive = try await write(response, for: head, to: outbound, channel: channel)
-                    if !keepAlive || tooLarge { return }
+                    if !keepAlive || tooLarge {
+                        // Closing now would drop response bytes NIO has not written yet (a
+                        // channel's close fails its pending writes), so let the client, which
+                        // was told `Connection: close`, close first; give up after a while.
+                        let guardTask = Task {
+                            try? await Task.sleep(for: HTTPServer.lingerTimeout)
+                            channel.close(promise: nil)
+                        }
+                        while (try? await parts.next()) != nil {}
+                        guardTask.cancel()
+                        return
+                    }
                 }
             }
         } catch {
@@ -151,10 +165,11 @@ final class HTTPServer: Sendable {
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
             }
             try await outbound.write(.end(nil))
-            return request.isKeepAlive
+            return request.isKeepAlive && !extra.contains { $0.0 == "Connection" && $0.1 == "close" }
         case .stream(let status, let extra, let body):
             for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
             headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            if !request.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
             if request.method != .HEAD {
                 try await body { bytes in
