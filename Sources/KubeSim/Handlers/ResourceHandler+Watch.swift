@@ -38,7 +38,9 @@ extension ResourceHandler {
                 start = .currentState(endBookmark: query.allowWatchBookmarks && query.resourceVersionMatch == nil)
             }
         }
-        let deadline = query.timeoutSeconds.flatMap { $0 > 0 ? ContinuousClock.now + .seconds($0) : nil }
+        // timeoutSeconds: N > 0 ends the stream after N s; a negative value at once (the API
+        // server's timer fires immediately); 0 or absent lets the server pick (no deadline here).
+        let deadline = query.timeoutSeconds.flatMap { $0 != 0 ? ContinuousClock.now + .seconds(max($0, 0)) : nil }
         let session: WatchSession
         do {
             let registration = try store.watch(
