@@ -12,18 +12,14 @@ extension ResourceHandler {
         if faults.refuseWatches {
             throw Status.serviceUnavailable("watch refused: the simulated API server is refusing watches")
         }
-        let query = try ListQuery(request, isWatch: true)
+        // The API server's WatchList defaults (1.32, feature on): a watch from RV unset/"0"
+        // stating neither option is served as sendInitialEvents=true.
+        let query = info.options.withWatchListDefaults()
         let partialMetadata = try representation(request) == .partialMetadata
-        var fieldSelector = query.fieldSelector
-        if let name = info.name {
-            let pin = "metadata.name=\(name)"
-            fieldSelector = (fieldSelector?.isEmpty ?? true) ? pin : "\(fieldSelector!),\(pin)"
-        }
-        let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: fieldSelector, definition: definition)
+        // A watch of one named object carries a metadata.name field selector (RequestInfo).
+        let selectors = try selectors()
         // The initial-events-end bookmark goes only to watchers that allow bookmarks (the
-        // cacher's isListWatchRequest). With the WatchList feature on (1.32), the API server
-        // defaults a watch from RV unset/"0" that states neither option to
-        // sendInitialEvents=true (SetListOptionsDefaults), so it gets that bookmark too.
+        // cacher's isListWatchRequest).
         let start: WatchStartPoint
         switch query.sendInitialEvents {
         case true?:
@@ -35,7 +31,7 @@ extension ResourceHandler {
             if let version = query.resourceVersion, version != .zero {
                 start = .after(version.value)
             } else {
-                start = .currentState(endBookmark: query.allowWatchBookmarks && query.resourceVersionMatch == nil)
+                start = .currentState(endBookmark: false)
             }
         }
         // timeoutSeconds: N > 0 ends the stream after N s; a negative value at once (the API

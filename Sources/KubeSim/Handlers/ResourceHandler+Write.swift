@@ -6,7 +6,7 @@ import KubeAPI
 /// marked for deletion when finalizers are pending.
 extension ResourceHandler {
     var writeOptions: WriteOptions {
-        WriteOptions(dryRun: false, preserveStatus: false, subresource: info.subresource)
+        WriteOptions(dryRun: false, preserveStatus: false, subresource: subresource)
     }
 
     func options(_ request: SimRequest) -> WriteOptions {
@@ -45,7 +45,7 @@ extension ResourceHandler {
     }
 
     func create(_ request: SimRequest) throws(Status) -> SimResponse {
-        if info.name != nil || info.subresource != nil {
+        if !info.name.isEmpty || subresource != nil {
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
         let object = try decodeBody(request)
@@ -124,8 +124,11 @@ extension ResourceHandler {
     }
 
     func deleteCollection(_ request: SimRequest) throws(Status) -> SimResponse {
-        let query = try ListQuery(request, isWatch: false)
-        let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, definition: definition)
+        // RequestInfo decodes a DELETE's query leniently; a collection delete checks it as a
+        // LIST does, so a malformed selector is a 400 rather than "everything".
+        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let listOptions = try ListOptions(query: query, verb: .list)
+        let selectors = try Selectors(label: listOptions.labelSelector, field: listOptions.fieldSelector, definition: definition)
         let outcomes = try store.deleteCollection(resource, namespace: listNamespace, selectors: selectors, options: options(request))
         let items = outcomes.map { outcome -> StoredObject in
             switch outcome {

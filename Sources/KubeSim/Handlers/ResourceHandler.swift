@@ -9,16 +9,17 @@ struct ResourceHandler: Sendable {
     let faults: Faults
     let configuration: KubeSim.Configuration
     let definition: ResourceDefinition
-    let info: ResourceRequest
+    /// The request as KubeAPI's `RequestInfo` decoded it (path grammar, verb, checked options).
+    let info: RequestInfo
 
     var resource: GroupVersionResource { definition.resource }
 
     func handle(_ request: SimRequest) async throws(Status) -> SimResponse {
-        if definition.namespaced, info.name != nil, info.namespace == nil {
+        if definition.namespaced, !info.name.isEmpty, info.namespace.isEmpty {
             throw Status.pathNotFound()
         }
         // A namespaced kind's cluster-wide collection only lists and watches.
-        if definition.namespaced, info.namespace == nil, info.verb == "create" || info.verb == "deletecollection" {
+        if definition.namespaced, info.namespace.isEmpty, info.verb == .create || info.verb == .deletecollection {
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
         switch info.subresource {
@@ -27,14 +28,14 @@ struct ResourceHandler: Sendable {
         default: break
         }
         switch info.verb {
-        case "get": return try await get(request)
-        case "list": return try await list(request)
-        case "watch": return try await watch(request)
-        case "create": return try create(request)
-        case "update": return try update(request)
-        case "patch": return try patch(request)
-        case "delete": return try delete(request)
-        case "deletecollection": return try deleteCollection(request)
+        case .get?: return try await get(request)
+        case .list?: return try await list(request)
+        case .watch?: return try await watch(request)
+        case .create?: return try create(request)
+        case .update?: return try update(request)
+        case .patch?: return try patch(request)
+        case .delete?: return try delete(request)
+        case .deletecollection?: return try deleteCollection(request)
         default:
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
@@ -42,12 +43,22 @@ struct ResourceHandler: Sendable {
 
     /// The key a named request addresses.
     var key: ObjectKey {
-        ObjectKey(namespace: definition.namespaced ? (info.namespace ?? "") : "", name: info.name ?? "")
+        ObjectKey(namespace: definition.namespaced ? info.namespace : "", name: info.name)
     }
 
     /// The namespace a collection request is scoped to (nil: all namespaces).
     var listNamespace: String? {
-        definition.namespaced ? info.namespace : nil
+        definition.namespaced && !info.namespace.isEmpty ? info.namespace : nil
+    }
+
+    /// The subresource the request addresses, nil for the object itself.
+    var subresource: String? {
+        info.subresource.isEmpty ? nil : info.subresource
+    }
+
+    /// The request's selectors, validated for this resource.
+    func selectors() throws(Status) -> Selectors {
+        try Selectors(label: info.options.labelSelector, field: info.options.fieldSelector, definition: definition)
     }
 
     /// The representation the client's Accept asks for.

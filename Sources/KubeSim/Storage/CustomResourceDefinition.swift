@@ -39,7 +39,7 @@ public struct CustomResourceDefinition: Sendable, Hashable {
         ResourceDefinition(
             resource: resource, kind: kind, singularName: singular, namespaced: namespaced,
             shortNames: shortNames, categories: ["all"], isCustom: true,
-            extraFieldLabels: selectableFields.sorted(),
+            customFieldLabels: selectableFields.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }.sorted(),
             subresources: hasStatusSubresource ? ["status"] : [],
             deleteReturnsObject: true, hasGeneration: true)
     }

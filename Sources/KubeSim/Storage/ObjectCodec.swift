@@ -64,21 +64,20 @@ enum ObjectCodec {
     }
 
     /// Values of the definition's field labels, as the API server's `GetAttrs` renders them:
-    /// strings as they are, booleans and numbers as text, absent as `""` (or `false` for Go bools).
+    /// the first present path of the field's value source (strings as they are, booleans and
+    /// numbers as text), else the source's absent value (`""`, or `false` for Go bools).
     static func fieldValues(of object: JSONValue, definition: ResourceDefinition) -> [String] {
         definition.fieldLabels.map { label in
-            let path = definition.fieldValuePaths[label] ?? label
-            let value = object.value(atPath: path.split(separator: "."))
-            switch value {
-            case .string(let text)?: return text
-            case .bool(let flag)?: return flag ? "true" : "false"
-            case .number(let text)?: return text
-            case .array(let items)?:
-                // status.podIPs: the IPs joined, as the pod registry does.
-                return items.compactMap { $0.objectValue?.string("ip") ?? $0.stringValue }.joined(separator: ",")
-            default:
-                return definition.booleanFields.contains(label) ? "false" : ""
+            let source = definition.valueSource(of: label)
+            for path in source.paths {
+                switch object.value(atPath: path.map { Substring($0) }) {
+                case .string(let text)? where !text.isEmpty: return text
+                case .bool(let flag)?: return flag ? "true" : "false"
+                case .number(let text)?: return text
+                default: continue
+                }
             }
+            return source.absentValue
         }
     }
 

@@ -17,15 +17,9 @@ struct ResourceDefinition: Sendable {
     /// A custom resource: LIST items keep `kind`/`apiVersion`, objects encode with sorted keys
     /// (the API server's unstructured encoding), DELETE answers the object.
     var isCustom = false
-    /// Field labels beyond `metadata.name` and `metadata.namespace`, sorted.
-    var extraFieldLabels: [String] = []
-    /// Aliases of field labels (`spec.host` → `spec.nodeName`).
-    var fieldAliases: [String: String] = [:]
-    /// The JSON path a field label reads when it is not the label itself (`source` →
-    /// `source.component` for events).
-    var fieldValuePaths: [String: String] = [:]
-    /// Field labels whose absent value reads as `false` rather than `""` (Go bools).
-    var booleanFields: Set<String> = []
+    /// A custom resource's `selectableFields` (JSON paths such as `spec.color`); built-in kinds
+    /// take theirs from KubeAPI's `SelectableFields`.
+    var customFieldLabels: [String] = []
     /// Subresources served (`status`, `scale`, `log`).
     var subresources: [String] = []
     /// DELETE answers the deleted object instead of a `Status` (`ReturnDeletedObject`).
@@ -41,15 +35,19 @@ struct ResourceDefinition: Sendable {
 
     var apiVersion: String { resource.groupVersion }
 
-    /// Every field label the resource's field selectors accept, sorted: the index of a label in
-    /// this array is the index of its value in `StoredObject.fieldValues`.
+    /// Every field a field selector may name for this resource (after aliases), sorted: the
+    /// index of a field here is the index of its value in `StoredObject.fieldValues`.
     var fieldLabels: [String] {
-        (["metadata.name", "metadata.namespace"] + extraFieldLabels).sorted()
+        let extra = isCustom ? customFieldLabels : (SelectableFields.fields(for: resource) ?? [])
+        return Array(Set(["metadata.name", "metadata.namespace"] + extra)).sorted()
     }
 
-    /// The label a selector's key means, after aliases; nil when unsupported.
-    func canonicalFieldLabel(_ label: String) -> String? {
-        let resolved = fieldAliases[label] ?? label
-        return fieldLabels.contains(resolved) ? resolved : nil
+    /// Where a field's value lives in an object and what it reads as when absent, as the API
+    /// server's `GetAttrs` renders it.
+    func valueSource(of field: String) -> SelectableFields.ValueSource {
+        if isCustom {
+            return SelectableFields.ValueSource(paths: [field.split(separator: ".").map(String.init)])
+        }
+        return SelectableFields.valueSource(of: field, for: resource)
     }
 }
