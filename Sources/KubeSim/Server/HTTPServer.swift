@@ -183,7 +183,9 @@ final class HTTPServer: Sendable {
             headers.add(name: "Transfer-Encoding", value: "chunked")
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers)))
             // The client leaving ends the watch even when no event is due.
-            channel.closeFuture.whenComplete { _ in session.abort() }
+            // Weak: on a keep-alive connection the callback outlives the watch, and the session
+            // holds its replay (possibly every object of the resource).
+            channel.closeFuture.whenComplete { [weak session] _ in session?.abort() }
             session.onAbort { channel.close(promise: nil) }
             await session.run { bytes in
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
