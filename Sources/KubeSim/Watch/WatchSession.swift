@@ -1,4 +1,5 @@
 import KubeAPI
+import Synchronization
 
 /// Writes one watch response: the replay (synthetic ADDEDs or resumed history), the optional
 /// initial-events-end bookmark, then live events and bookmarks until the deadline, a drop,
@@ -11,7 +12,11 @@ import KubeAPI
 final class WatchSession: Sendable {
     let store: ObjectStore
     let faults: Faults
+    /// The registration without its replay (which `pendingReplay` holds until it is written).
     let registration: WatchRegistration?
+    /// The replay, taken once by `run`, so the objects it names are not retained for the
+    /// watch's whole life.
+    private let pendingReplay: Mutex<[(WatchEventType, StoredObject)]>
     /// A 410 to send as an ERROR event instead of streaming.
     let expired: Status?
     let deadline: ContinuousClock.Instant?
@@ -26,7 +31,10 @@ final class WatchSession: Sendable {
     ) {
         self.store = store
         self.faults = faults
-        self.registration = registration
+        var stripped = registration
+        pendingReplay = Mutex(stripped?.replay ?? [])
+        stripped?.replay = []
+        self.registration = stripped
         self.expired = expired
         self.deadline = deadline
         self.bookmarkInterval = bookmarkInterval
@@ -71,7 +79,11 @@ final class WatchSession: Sendable {
             // The replay is written in batches of whole lines (a 100k-object initial list is
             // not 100k flushes); live events below are flushed one by one.
             var batch: [UInt8] = []
-            for (type, object) in registration.replay {
+            var replay = pendingReplay.withLock { pending in
+                defer { pending = [] }
+                return pending
+            }
+            for (type, object) in replay {
                 if shouldStop(watcher) { return }
                 batch.append(contentsOf: WatchSession.line(type: type, object: body(object)))
                 if batch.count >= WatchSession.replayBatchBytes {
@@ -79,6 +91,7 @@ final class WatchSession: Sendable {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
+            replay = []
             if let end = registration.initialEventsEnd {
                 batch.append(contentsOf: WatchSession.line(type: .bookmark, object: bookmarkObject(end, initialEventsEnd: true)))
             }
