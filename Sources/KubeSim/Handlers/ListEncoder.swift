@@ -5,6 +5,7 @@ import KubeAPI
 /// `kind`/`apiVersion`; custom resource lists with sorted keys
 /// (`{"apiVersion":…,"items":[…],"kind":…,"metadata":{"continue":"",…}}`), items complete.
 enum ListEncoder {
+    /// The whole LIST body (for small answers and the in-process API).
     static func list(
         definition: ResourceDefinition, resourceVersion: UInt64, items: [StoredObject],
         continueToken: String?, remainingItemCount: Int?

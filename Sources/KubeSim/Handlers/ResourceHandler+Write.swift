@@ -44,6 +44,7 @@ extension ResourceHandler {
         return object
     }
 
+    /// POST: 201 with the stored object (without a resourceVersion under `dryRun`).
     func create(_ request: SimRequest) throws(Status) -> SimResponse {
         if !info.name.isEmpty || subresource != nil {
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
@@ -54,12 +55,16 @@ extension ResourceHandler {
         return objectResponse(201, stored, request)
     }
 
+    /// PUT: the body replaces the object (see the registry's update rules).
     func update(_ request: SimRequest) throws(Status) -> SimResponse {
         let object = try decodeBody(request)
         let outcome = try store.update(resource, key: key, options: options(request)) { _ throws(Status) in object }
         return answer(outcome, request)
     }
 
+    /// PATCH: the patch is applied to the current state inside the store's lock, so it never
+    /// loses a concurrent write; the result is then updated like a PUT without a
+    /// resourceVersion (unless the patch states one).
     func patch(_ request: SimRequest) throws(Status) -> SimResponse {
         let contentType = (request.header("content-type") ?? "").lowercased()
         let kind: PatchKind
@@ -108,6 +113,7 @@ extension ResourceHandler {
 
     enum PatchKind { case merge, strategic, json }
 
+    /// DELETE: a DeleteOptions body may carry preconditions and dryRun.
     func delete(_ request: SimRequest) throws(Status) -> SimResponse {
         var preconditions = Preconditions()
         var options = options(request)
@@ -123,6 +129,8 @@ extension ResourceHandler {
         return answer(outcome, request)
     }
 
+    /// DELETE of a collection: every object matching the selectors, answered as a list of
+    /// what was deleted (or marked for deletion).
     func deleteCollection(_ request: SimRequest) throws(Status) -> SimResponse {
         // RequestInfo decodes a DELETE's query leniently; a collection delete checks it as a
         // LIST does, so a malformed selector is a 400 rather than "everything".

@@ -18,6 +18,7 @@ final class ChurnGenerator: Sendable {
 
     var writes: Int { writeCount.load(ordering: .relaxed) }
 
+    /// Starts (or restarts) writing at `writesPerSecond`; 0 or less only stops.
     func start(writesPerSecond: Int) {
         stop()
         guard writesPerSecond > 0 else { return }
@@ -40,6 +41,7 @@ final class ChurnGenerator: Sendable {
         task.withLock { $0 = newTask }
     }
 
+    /// Stops writing; writes already made stay.
     func stop() {
         let running = task.withLock { task -> Task<Void, Never>? in
             defer { task = nil }
@@ -58,6 +60,8 @@ final class ChurnGenerator: Sendable {
         }
     }
 
+    /// One write: 15% creates `churn-<n>`, 15% deletes a churn configmap, 10% flips a pod's
+    /// phase through `/status`, the rest update a configmap's data. Conflicts are skipped.
     private func writeOnce(_ sequence: Int) {
         let namespaces = namespaces()
         guard let namespace = namespaces.randomElement() else { return }

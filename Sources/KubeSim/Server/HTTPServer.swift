@@ -42,6 +42,8 @@ final class HTTPServer: Sendable {
     var port: Int { state.withLock { $0.port } }
 
     /// Binds and starts accepting; returns once the socket is bound.
+    /// Binds and starts accepting; returns once the socket is bound. Each accepted
+    /// connection gets TLS (when configured) and NIO's HTTP/1.1 server pipeline.
     func start(host: String, port: Int) async throws {
         let sslContext = self.sslContext
         let serverChannel = try await ServerBootstrap(group: group)
@@ -78,6 +80,7 @@ final class HTTPServer: Sendable {
         }
     }
 
+    /// Closes the listener and every open connection, then waits for their tasks to end.
     func shutdown() async {
         let (server, task, connections) = state.withLock { state in
             (state.serverChannel, state.acceptTask, Array(state.connections.values))

@@ -55,6 +55,8 @@ enum Representation: Sendable, Equatable {
     }
 
     /// A PartialObjectMetadataList body.
+    /// A PartialObjectMetadataList body: the list metadata as for any LIST, each item reduced
+    /// to its metadata.
     static func partialMetadataList(resourceVersion: UInt64, items: [StoredObject], continueToken: String?, remainingItemCount: Int?) -> [UInt8] {
         var out: [UInt8] = Array(#"{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"#.utf8)
         JSONString.append(String(resourceVersion), to: &out)

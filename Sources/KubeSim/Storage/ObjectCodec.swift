@@ -18,6 +18,8 @@ enum ObjectCodec {
     /// Members whose value is a Go map, encoded with sorted keys.
     static let mapFields: Set<String> = ["data", "binaryData", "stringData"]
 
+    /// The stored form of `object` at `resourceVersion` (which the caller has already put in
+    /// `metadata.resourceVersion`): canonical member order, bytes, key, labels, field values.
     static func encode(_ object: JSONObject, definition: ResourceDefinition, resourceVersion: UInt64) -> StoredObject {
         var object = object
         let bytes: [UInt8]
@@ -81,6 +83,8 @@ enum ObjectCodec {
         }
     }
 
+    /// A built-in object in Go struct order: `kind`, `apiVersion`, `metadata` (ObjectMeta
+    /// order, labels and annotations sorted), map fields sorted, the rest as written.
     static func canonicalTyped(_ object: JSONObject) -> JSONObject {
         var result = object
         if var metadata = object.object("metadata") {
@@ -103,6 +107,7 @@ enum ObjectCodec {
         return .object(object)
     }
 
+    /// Every object's keys sorted, at every depth (Go's encoding of `map[string]any`).
     static func sortedRecursively(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(var object):

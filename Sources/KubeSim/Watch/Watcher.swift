@@ -40,6 +40,7 @@ final class Watcher: Sendable {
     }
 
     /// Whether an object state passes the watch's namespace and selectors.
+    /// Whether an object state passes the watch's namespace and selectors.
     func matches(_ object: StoredObject) -> Bool {
         if let namespace, object.key.namespace != namespace { return false }
         return selectors.matches(object)
