@@ -137,15 +137,16 @@ import Testing
             let healthy = try await fixture.watch("/api/v1/configmaps?watch=true&resourceVersion=\(fixture.resourceVersion)")
             defer { healthy.close() }
             try await waitUntil("both watches registered") { fixture.sim.openWatchCount == 2 }
-            let payload = String(repeating: "x", count: 50_000)
+            // Large objects fill the socket buffers (and NIO's) in few writes.
+            let payload = String(repeating: "x", count: 400_000)
             var written = 0
-            try await waitUntil(timeout: .seconds(30), "the stalled watcher to be closed") {
+            try await waitUntil(timeout: .seconds(90), "the stalled watcher to be closed") {
                 try await fixture.createConfigMap("ns-0", "big-\(written)", data: ["payload": payload])
                 written += 1
                 return fixture.sim.openWatchCount == 1
             }
             // The healthy watcher saw every event.
-            let events = try await healthy.next(written, timeout: .seconds(10))
+            let events = try await healthy.next(written, timeout: .seconds(30))
             #expect(events.count == written)
             #expect(events.last?.name == "big-\(written - 1)")
         }
