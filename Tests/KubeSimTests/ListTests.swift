@@ -119,7 +119,7 @@ import Testing
 
     @Test func waitsForAResourceVersionThatArrives() async throws {
         var configuration = SimFixture.fastConfiguration
-        configuration.resourceVersionWaitTimeout = .seconds(3)
+        configuration.resourceVersionWaitTimeout = .seconds(15)
         try await SimFixture.with(configuration: configuration, seed: Self.seed) { fixture in
             let target = Int(fixture.resourceVersion)! + 1
             async let answer = fixture.get("/api/v1/configmaps?resourceVersion=\(target)")
