@@ -40,13 +40,18 @@ extension ObjectStore {
         let limit = historyLimit
         return try state.withLock { state -> Result<[DeleteOutcome], Status> in
             Result { () throws(Status) -> [DeleteOutcome] in
-                guard let resourceState = state.resources[resource] else { throw Status.pathNotFound() }
-                let start = namespace.map { ObjectKey(namespace: $0, name: "") }
-                var targets: [ObjectKey] = []
-                for key in resourceState.keys.keys(from: start) {
-                    if let namespace, key.namespace != namespace { break }
-                    if let object = resourceState.current(key), selectors.matches(object) { targets.append(key) }
-                }
+                // Collect first, in a scope of its own: a copy of the resource state alive during
+                // the deletes would make the first of them copy every chain (copy-on-write).
+                let targets = try { () throws(Status) -> [ObjectKey] in
+                    guard let resourceState = state.resources[resource] else { throw Status.pathNotFound() }
+                    let start = namespace.map { ObjectKey(namespace: $0, name: "") }
+                    var targets: [ObjectKey] = []
+                    for key in resourceState.keys.keys(from: start) {
+                        if let namespace, key.namespace != namespace { break }
+                        if let object = resourceState.current(key), selectors.matches(object) { targets.append(key) }
+                    }
+                    return targets
+                }()
                 return try targets.map { key throws(Status) in
                     try state.delete(resource, key: key, preconditions: Preconditions(), options: options, historyLimit: limit)
                 }
