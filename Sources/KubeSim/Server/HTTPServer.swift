@@ -102,6 +102,11 @@ final class HTTPServer: Sendable {
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
+                    if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                        // curl asks before sending a large body; answer at once instead of
+                        // making it wait a second.
+                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
+                    }
                     var body: [UInt8] = []
                     var tooLarge = false
                     reading: while let next = try await parts.next() {
