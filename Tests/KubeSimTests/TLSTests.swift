@@ -96,6 +96,16 @@ struct ToolFailure: Error, CustomStringConvertible {
             #expect(result.standardOutput == "201", "\(result.standardError)")
             #expect(result.standardError.contains("< HTTP/1.1 100 Continue"), "\(result.standardError)")
             #expect(!result.standardError.contains("Done waiting for 100-continue"), "curl did not have to give up waiting")
+
+            // Too large: refused before the body is sent.
+            let huge = #"{"metadata":{"name":"huge"},"data":{"x":"\#(String(repeating: "y", count: 3_200_000))"}}"#
+            try huge.write(to: directory.appendingPathComponent("huge.json"), atomically: true, encoding: .utf8)
+            let refused = try await ProcessRunner.run(curl, [
+                "-sS", "-v", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue",
+                "--data-binary", "@huge.json", fixture.url("/api/v1/namespaces/ns-0/configmaps"),
+            ], currentDirectory: directory.path)
+            #expect(refused.standardOutput == "413", "\(refused.standardError)")
+            #expect(!refused.standardError.contains("100 Continue"))
         }
     }
 }

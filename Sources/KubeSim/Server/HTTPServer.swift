@@ -102,7 +102,16 @@ final class HTTPServer: Sendable {
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
+                    let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
                     if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                        if declaredLength > maximumBodyBytes {
+                            // Refuse before the body is sent; the client will not send it.
+                            let status = Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)")
+                            _ = try await write(.json(status.code, status.jsonBytes, headers: [("Connection", "close")]),
+                                                for: head, to: outbound, channel: channel)
+                            await linger(parts: &parts, channel: channel)
+                            return
+                        }
                         // curl asks before sending a large body; answer at once instead of
                         // making it wait a second.
                         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
@@ -136,15 +145,7 @@ final class HTTPServer: Sendable {
                     }
                     let keepAlive = try await write(response, for: head, to: outbound, channel: channel)
                     if !keepAlive || tooLarge {
-                        // Closing now would drop response bytes NIO has not written yet (a
-                        // channel's close fails its pending writes), so let the client, which
-                        // was told `Connection: close`, close first; give up after a while.
-                        let guardTask = Task {
-                            try? await Task.sleep(for: HTTPServer.lingerTimeout)
-                            channel.close(promise: nil)
-                        }
-                        while (try? await parts.next()) != nil {}
-                        guardTask.cancel()
+                        await linger(parts: &parts, channel: channel)
                         return
                     }
                 }
@@ -152,6 +153,18 @@ final class HTTPServer: Sendable {
         } catch {
             logger.trace("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Before closing a connection: closing now would drop response bytes NIO has not written
+    /// yet (a channel's close fails its pending writes), so let the client, which was told
+    /// `Connection: close`, close first; give up after `lingerTimeout`.
+    private func linger(parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, channel: any Channel) async {
+        let guardTask = Task {
+            try? await Task.sleep(for: HTTPServer.lingerTimeout)
+            channel.close(promise: nil)
+        }
+        while (try? await parts.next()) != nil {}
+        guardTask.cancel()
     }
 
     /// Writes one response; returns whether the connection may serve another request.
