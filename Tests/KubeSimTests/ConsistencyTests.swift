@@ -23,7 +23,7 @@ import Testing
                 let stream = try await fixture.watch("/api/v1/configmaps?watch=true&resourceVersion=\(list.resourceVersion ?? "")")
                 informers.append((state, stream))
             }
-            try await waitUntil(timeout: .seconds(20), "enough churn") { fixture.sim.churnWrites >= 300 }
+            try await waitUntil(timeout: .seconds(60), "enough churn") { fixture.sim.churnWrites >= 300 }
             fixture.sim.stopChurn()
             let final = try await fixture.get("/api/v1/configmaps")
             let finalRV = Int(final.resourceVersion ?? "") ?? 0
@@ -37,7 +37,7 @@ import Testing
                 let stream = informers[index].stream
                 defer { stream.close() }
                 while lastRV < finalRV {
-                    guard let event = try await stream.next(timeout: .seconds(10)) else { break }
+                    guard let event = try await stream.next(timeout: .seconds(30)) else { break }
                     let rv = Int(event.resourceVersion ?? "") ?? 0
                     #expect(rv > lastRV, "events in increasing resourceVersion order")
                     lastRV = rv

@@ -21,7 +21,7 @@ import Testing
         environment["HOME"] = home.path
         environment["KUBECONFIG"] = home.appendingPathComponent("config").path
         let result = try await ProcessRunner.run(
-            kubectlPath!, ["--server=\(server)", "--cache-dir=\(home.path)/cache", "--request-timeout=20s"] + arguments,
+            kubectlPath!, ["--server=\(server)", "--cache-dir=\(home.path)/cache", "--request-timeout=60s"] + arguments,
             environment: environment, input: stdin)
         return (result.status, result.standardOutput, result.standardError)
     }
@@ -90,10 +90,10 @@ import Testing
                 process.waitUntilExit()
                 output.fileHandleForReading.readabilityHandler = nil
             }
-            try await waitUntil(timeout: .seconds(20), "kubectl to print the initial object") { collected.text.contains("cm-0") }
-            try await waitUntil(timeout: .seconds(10), "kubectl's watch to be open") { fixture.sim.openWatchCount > 0 }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the initial object") { collected.text.contains("cm-0") }
+            try await waitUntil(timeout: .seconds(60), "kubectl's watch to be open") { fixture.sim.openWatchCount > 0 }
             try await fixture.createConfigMap("ns-0", "added-later")
-            try await waitUntil(timeout: .seconds(10), "kubectl to print the new object") { collected.text.contains("added-later") }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the new object") { collected.text.contains("added-later") }
             #expect(fixture.sim.counters.count(verb: "watch", resource: "configmaps") >= 1)
         }
     }

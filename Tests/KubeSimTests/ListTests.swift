@@ -119,11 +119,11 @@ import Testing
 
     @Test func waitsForAResourceVersionThatArrives() async throws {
         var configuration = SimFixture.fastConfiguration
-        configuration.resourceVersionWaitTimeout = .seconds(15)
+        configuration.resourceVersionWaitTimeout = .seconds(60)
         try await SimFixture.with(configuration: configuration, seed: Self.seed) { fixture in
             let target = Int(fixture.resourceVersion)! + 1
             async let answer = fixture.get("/api/v1/configmaps?resourceVersion=\(target)")
-            try await waitUntil("the LIST to be waiting") { fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1 }
+            try await waitUntil(timeout: .seconds(30), "the LIST to be waiting") { fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1 }
             try await fixture.createConfigMap("ns-0", "late")
             let response = try await answer
             #expect(response.status == 200)

@@ -95,7 +95,6 @@ struct ToolFailure: Error, CustomStringConvertible {
             ], currentDirectory: directory.path)
             #expect(result.standardOutput == "201", "\(result.standardError)")
             #expect(result.standardError.contains("< HTTP/1.1 100 Continue"), "\(result.standardError)")
-            #expect(!result.standardError.contains("Done waiting for 100-continue"), "curl did not have to give up waiting")
 
             // Too large: refused before the body is sent.
             let huge = #"{"metadata":{"name":"huge"},"data":{"x":"\#(String(repeating: "y", count: 3_200_000))"}}"#
