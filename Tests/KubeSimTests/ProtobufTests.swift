@@ -100,6 +100,16 @@ import Testing
             let data = object.filter { $0.0 == 2 }.map { Self.fields($0.1).map { Self.string($0.1) } }
             #expect(data == [["a", "1"]])
 
+            // KubeAPI's reader (what kcache uses on protobuf answers) agrees.
+            let envelope2 = try ProtobufEnvelope(parsing: fetched.body)
+            #expect(envelope2.kind == "ConfigMap")
+            #expect(envelope2.apiVersion == "v1")
+            let meta2 = try ProtobufObjectMeta(objectBytes: fetched.body[envelope2.raw])
+            #expect(meta2.name == "proto")
+            #expect(meta2.namespace == "ns-0")
+            #expect(meta2.uid == created.metadata["uid"] as? String)
+            #expect(meta2.resourceVersion?.description == created.resourceVersion)
+
             let list = try await fixture.get("/api/v1/namespaces/ns-0/configmaps", headers: [("Accept", Self.protobuf)])
             let listEnvelope = Self.fields(list.body[4...])
             #expect(Self.fields(listEnvelope.first { $0.0 == 1 }!.1).map { Self.string($0.1) } == ["v1", "ConfigMapList"])
