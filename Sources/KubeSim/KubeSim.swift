@@ -19,7 +19,10 @@ import Synchronization
 /// events; apps/v1 deployments (+status, scale); example.com/v1 widgets and custom resources
 /// added at run time. Discovery (legacy and aggregated v2), a minimal OpenAPI v3 (enough for
 /// kubectl's field-validation check), `/version`, health. JSON everywhere; protobuf for
-/// ConfigMaps; PartialObjectMetadata on request.
+/// ConfigMaps; PartialObjectMetadata on request. Paths, list options, selectors and continue
+/// tokens are decoded by KubeAPI (`RequestInfo`, `ListOptions`, `LabelSelector`,
+/// `FieldSelector`, `SelectableFields`, `ContinueToken`), so KubeSim answers bad requests with
+/// the same 400s and 422s as the API server — and as kcache.
 ///
 /// Deliberate differences from the API server, each because a test upstream needs no more:
 /// no Table answers (406 for Table-only Accept; kubectl always offers JSON too), no gzip, no
