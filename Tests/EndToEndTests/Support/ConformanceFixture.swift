@@ -4,8 +4,6 @@ import KubeSim
 import KubeTestSupport
 import Testing
 
-extension KubeSim: FixtureServer {}
-
 /// One conformance test's world: a KubeSim (seeded, prepared), and for `.kcache` a kcache proxy
 /// in front of it with every kind the suite reads cached up front and synced before the test
 /// body runs. Each test gets its own servers on port 0, so tests run in parallel.
