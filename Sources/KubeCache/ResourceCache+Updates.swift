@@ -93,34 +93,11 @@ extension ResourceCache {
                 state.counters.eventsApplied += changes.events.count
             }
             state.readiness = .synced
+            state.failingSince = nil
+            state.restoredSavedAt = nil
             return state.settle(configuration: configuration, now: now)
         }
         work.run()
-    }
-
-    /// Loads objects restored from a snapshot, with the history tail saved beside them.
-    /// Reads may be served at once (`restored`); the reflector then resumes the watch.
-    /// `oldestResumable` is the saved history's bound: watches from older RVs are Expired.
-    public func restore(
-        objects: [CachedObject], resourceVersion: ResourceVersion, history: [RestoredEvent],
-        oldestResumable: ResourceVersion
-    ) {
-        let now = configuration.now()
-        state.withLock { state in
-            var store = Store(resource: resource, resourceVersion: resourceVersion)
-            for object in objects { store.put(object) }
-            state.store = store
-            var restored = EventHistory(
-                configuration: state.history.configuration, startingAt: min(oldestResumable, resourceVersion))
-            for event in history {
-                _ = restored.append(
-                    event.type, object: event.object, previous: event.previous,
-                    encoded: WatchEventEncoder.encode(event.type, object: event.object.bytes), now: now)
-            }
-            state.history = restored
-            state.hasData = true
-            state.readiness = .restored
-        }
     }
 }
 

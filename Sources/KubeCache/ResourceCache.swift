@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 import Logging
 import Synchronization
@@ -44,6 +45,11 @@ public final class ResourceCache: Sendable {
         var store: Store
         var history: EventHistory
         var readiness: CacheReadiness = .syncing
+        /// When the upstream last stopped answering, while it still does not (for the
+        /// "stale since" warning on reads served meanwhile).
+        var failingSince: Date?
+        /// When restored data was saved, until the watch resumes.
+        var restoredSavedAt: Date?
         /// True once the store has been filled by a LIST or a snapshot.
         var hasData = false
         var watchers: [UInt64: WatcherSlot] = [:]
@@ -86,13 +92,28 @@ public final class ResourceCache: Sendable {
     /// Sets the readiness the reflector reports (failing, uncached, restored…).
     public func setReadiness(_ readiness: CacheReadiness) {
         state.withLock { state in
-            if case .failing(let reason, _) = readiness {
-                state.readiness = .failing(reason: reason, hasData: state.hasData)
-            } else {
+            switch readiness {
+            case .failing(let reason, _):
+                if state.failingSince == nil { state.failingSince = Date() }
+                // Restored data stays "restored" (with its age) while the upstream is away.
+                if state.readiness != .restored {
+                    state.readiness = .failing(reason: reason, hasData: state.hasData)
+                }
+            case .synced:
+                state.failingSince = nil
+                state.restoredSavedAt = nil
+                state.readiness = .synced
+            default:
                 state.readiness = readiness
             }
         }
     }
+
+    /// Since when the upstream has failed to answer this cache's list/watch, if it does now.
+    public var failingSince: Date? { state.withLock { $0.failingSince } }
+
+    /// When the restored data was saved, while the cache serves restored data.
+    public var restoredSavedAt: Date? { state.withLock { $0.restoredSavedAt } }
 
     /// True when the store holds a complete state (from a LIST or a snapshot).
     public var hasData: Bool { state.withLock { $0.hasData } }

@@ -1,5 +1,6 @@
 import KubeAPI
 import KubeCache
+import KubeSnapshot
 import KubeUpstream
 import Logging
 import NIOCore
@@ -25,6 +26,8 @@ public final class CachingProxy: Service {
         public var authentication: UpstreamForwarder.Authentication = .none
         /// How often discovery is refreshed in the background.
         public var discoveryInterval: Duration = .seconds(60)
+        /// Snapshots to restore from at start and save to (`--snapshot`); nil for none.
+        public var snapshot: SnapshotStore.Configuration?
 
         public init(cluster: ClusterConfiguration) {
             self.cluster = cluster
@@ -38,6 +41,7 @@ public final class CachingProxy: Service {
     public let router: Router
     public let server: HTTPServer
     public let writeRecords: WriteRecords
+    public let snapshots: SnapshotStore?
     public let statistics = ProxyStatistics()
     /// What `/metrics` exports; its `factory` is for components that emit their own metrics.
     public let metrics: ProxyMetrics
@@ -75,6 +79,7 @@ public final class CachingProxy: Service {
             UpstreamListerWatcher(client: client, resource: resource)
         }
         writeRecords = WriteRecords(unknownWindow: configuration.router.readYourWritesTimeout)
+        snapshots = configuration.snapshot.map { SnapshotStore(configuration: $0, logger: logger) }
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
         let discovery = self.discovery
@@ -99,14 +104,41 @@ public final class CachingProxy: Service {
     }
 
     public func run() async throws {
+        await restoreSnapshot()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { [self] in await discovery.run() }
             group.addTask { [self] in await startConfiguredResources() }
+            if let snapshots {
+                group.addTask { [registry] in await snapshots.runPeriodicSaves(caches: { registry.caches }) }
+            }
             try await server.run()
-            // The server returns after graceful shutdown: stop everything else.
-            registry.shutdown()
-            client.shutdown()
+            // The server returns after graceful shutdown: stop everything else, then save what
+            // the caches hold so the next start resumes from here.
             group.cancelAll()
+            registry.shutdown()
+            if let snapshots {
+                await snapshots.save(registry.caches)
+                await snapshots.close()
+            }
+            client.shutdown()
+        }
+    }
+
+    /// Loads the snapshot, if any, and starts a cache for every resource in it, filled with
+    /// the saved objects and history: reads are answered at once and each reflector resumes
+    /// its watch from the saved RV instead of listing.
+    private func restoreSnapshot() async {
+        guard let snapshots else { return }
+        let start = ContinuousClock.now
+        let restored = await snapshots.load()
+        for resource in restored {
+            registry.startCache(for: resource.apiResource, restoring: { resource.restore(into: $0) })
+        }
+        if !restored.isEmpty {
+            logger.info("restored from snapshot", metadata: [
+                "resources": "\(restored.count)", "objects": "\(restored.reduce(0) { $0 + $1.store.count })",
+                "duration": "\(ContinuousClock.now - start)",
+            ])
         }
     }
 
@@ -115,8 +147,9 @@ public final class CachingProxy: Service {
         var pending = configuration.resources
         while !pending.isEmpty && !Task.isCancelled {
             var unresolved: [String] = []
+            let known = discovery.resources + registry.caches.map(\.resource.apiResource)
             for name in pending {
-                if let resource = Self.resolve(name, in: discovery.resources) {
+                if let resource = Self.resolve(name, in: known) {
                     required.resolve(name, to: resource.groupVersionResource)
                     registry.startCache(for: resource, restoring: nil)
                 } else {

@@ -17,6 +17,9 @@ extension KubeSim {
         public var watchQueueLimit: Int = 10_000
         /// The request body cap (the API server's 3 MiB); larger bodies get 413.
         public var maximumRequestBodyBytes: Int = 3 * 1024 * 1024
+        /// Namespaces that exist from the start, as in a new cluster (`kubectl` defaults to
+        /// `default`). Set to `[]` for an empty server.
+        public var initialNamespaces: [String] = ["default", "kube-node-lease", "kube-public", "kube-system"]
 
         public init() {}
     }

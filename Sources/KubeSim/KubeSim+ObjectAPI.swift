@@ -6,9 +6,14 @@ import KubeAPI
 extension KubeSim {
     private func handler(_ resource: GroupVersionResource, verb: String, namespace: String, name: String?, subresource: String? = nil) throws(Status) -> ResourceHandler {
         guard let definition = store.definition(for: resource) else { throw Status.pathNotFound() }
-        let info = ResourceRequest(
-            verb: verb, resource: resource, namespace: definition.namespaced && !namespace.isEmpty ? namespace : nil,
-            name: name, subresource: subresource)
+        // The request an HTTP client would send, decoded as the server decodes it.
+        var path = resource.apiPath
+        if definition.namespaced, !namespace.isEmpty { path += "/namespaces/\(namespace)" }
+        path += "/\(resource.resource)"
+        if let name { path += "/\(name)" }
+        if let subresource { path += "/\(subresource)" }
+        let method = ["create": "POST", "update": "PUT", "patch": "PATCH", "delete": "DELETE"][verb] ?? "GET"
+        let info = try RequestInfo(method: method, uri: path)
         return ResourceHandler(store: store, faults: faults, configuration: configuration, definition: definition, info: info)
     }
 
@@ -61,7 +66,7 @@ extension KubeSim {
     /// LIST of everything (or one namespace) at the current resourceVersion.
     public func list(_ resource: GroupVersionResource, namespace: String = "") throws(Status) -> [UInt8] {
         let handler = try handler(resource, verb: "list", namespace: namespace, name: nil)
-        let page = try store.list(resource, namespace: handler.listNamespace, selectors: Selectors(), at: nil, after: nil, limit: nil)
+        let page = try store.list(resource, namespace: handler.listNamespace, selectors: Selectors(), at: nil, from: nil, limit: nil)
         return ListEncoder.list(definition: handler.definition, resourceVersion: page.resourceVersion, items: page.items,
                                 continueToken: nil, remainingItemCount: nil)
     }

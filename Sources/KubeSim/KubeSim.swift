@@ -14,6 +14,22 @@ import Synchronization
 /// `start` once, `shutdown` once. The in-process object API (`create`, `get`, `update`,
 /// `delete`) goes through the same handlers as HTTP, so it produces the same events and
 /// answers, without the socket.
+///
+/// Served: core/v1 namespaces, configmaps, secrets, pods (+status, log), services, nodes,
+/// events; apps/v1 deployments (+status, scale); example.com/v1 widgets and custom resources
+/// added at run time. Discovery (legacy and aggregated v2), a minimal OpenAPI v3 (enough for
+/// kubectl's field-validation check), `/version`, health. JSON everywhere; protobuf for
+/// ConfigMaps; PartialObjectMetadata on request. Paths, list options, selectors and continue
+/// tokens are decoded by KubeAPI (`RequestInfo`, `ListOptions`, `LabelSelector`,
+/// `FieldSelector`, `SelectableFields`, `ContinueToken`), so KubeSim answers bad requests with
+/// the same 400s and 422s as the API server — and as kcache.
+///
+/// Deliberate differences from the API server, each because a test upstream needs no more:
+/// no Table answers (406 for Table-only Accept; kubectl always offers JSON too), no gzip, no
+/// managedFields or server-side apply (415), no unknown-field rejection for
+/// `fieldValidation=Strict`, pods are deleted at once (no kubelet to finish a graceful delete),
+/// namespace deletion removes the contents at once, no `kube-root-ca.crt` configmaps or
+/// service accounts are created, `propagationPolicy` is ignored (no garbage collector).
 public final class KubeSim: Sendable {
     let store: ObjectStore
     public let faults: Faults
@@ -34,6 +50,11 @@ public final class KubeSim: Sendable {
         counters = RequestCounters()
         churn = ChurnGenerator(store: store)
         group = MultiThreadedEventLoopGroup.singleton
+        for namespace in configuration.initialNamespaces {
+            _ = try? store.create(
+                ResourceDefinition.namespaces.resource, namespace: nil, object: ObjectTemplates.namespace(namespace),
+                options: WriteOptions())
+        }
     }
 
     /// Binds the listener (port 0 picks a free port) and starts serving.
@@ -78,6 +99,16 @@ public final class KubeSim: Sendable {
     /// Installs a custom resource, as applying a CRD does: served and in discovery at once.
     public func addCustomResource(_ definition: CustomResourceDefinition) {
         store.register(definition.definition)
+    }
+
+    /// Installs a custom resource from its parts (see `CustomResourceDefinition`).
+    public func addCustomResource(
+        group: String, version: String, kind: String, plural: String, namespaced: Bool = true,
+        selectableFields: [String] = []
+    ) {
+        addCustomResource(CustomResourceDefinition(
+            group: group, version: version, kind: kind, plural: plural, namespaced: namespaced,
+            selectableFields: selectableFields))
     }
 
     /// The resourceVersion of the last write (global across kinds).

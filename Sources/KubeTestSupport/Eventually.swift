@@ -14,7 +14,7 @@ public struct WaitTimeout: Error, CustomStringConvertible {
 
 /// Polls `condition` until it holds or `timeout` passes.
 public func waitUntil(
-    timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(5), _ what: String = "condition",
+    timeout: Duration = .seconds(60), pollInterval: Duration = .milliseconds(5), _ what: String = "condition",
     _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
@@ -28,7 +28,7 @@ public func waitUntil(
 
 /// Polls `value` until it returns non-nil or `timeout` passes; returns the value.
 public func eventually<T>(
-    timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(5), _ what: String = "value",
+    timeout: Duration = .seconds(60), pollInterval: Duration = .milliseconds(5), _ what: String = "value",
     _ value: () async throws -> T?
 ) async throws -> T {
     let clock = ContinuousClock()

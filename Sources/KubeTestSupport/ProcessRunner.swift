@@ -18,7 +18,7 @@ public enum ProcessRunner {
         currentDirectory: String? = nil, input: String? = nil
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            blockingQueue().async {
                 do {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: executable)
@@ -38,7 +38,7 @@ public enum ProcessRunner {
                     let errorData = LockedData()
                     let group = DispatchGroup()
                     group.enter()
-                    DispatchQueue.global().async {
+                    blockingQueue().async {
                         errorData.set(error.fileHandleForReading.readDataToEndOfFile())
                         group.leave()
                     }
@@ -55,6 +55,16 @@ public enum ProcessRunner {
             }
         }
     }
+}
+
+/// A queue for work that blocks a thread (waiting for a process, reading its pipes).
+///
+/// A new serial queue targets Dispatch's overcommitting pool, which adds a thread whenever its
+/// threads are blocked. `DispatchQueue.global()` does not: on Linux its few threads (one per
+/// core) are shared with Swift concurrency's cooperative pool, so blocking them stalls every
+/// async test in the process — and the servers' tasks a tool is talking to.
+func blockingQueue() -> DispatchQueue {
+    DispatchQueue(label: "kcache.tests.blocking")
 }
 
 /// Bytes handed between Dispatch threads.

@@ -1,7 +1,5 @@
 /// A server a test starts on an ephemeral port and stops at the end (KubeSim, kcache's proxy).
-///
-/// KubeTestSupport cannot import KubeSim (see Package.swift), so test targets conform KubeSim
-/// with `extension KubeSim: FixtureServer {}` and use `withServer`.
+/// KubeSim conforms in `KubeSim+FixtureServer.swift`.
 public protocol FixtureServer: Sendable {
     func start(host: String, port: Int) async throws
     var baseURL: String { get }

@@ -23,8 +23,9 @@ extension TestHTTPClient {
                 var stream: WatchStream?
                 do {
                     try await connection.executeThenClose { inbound, outbound in
-                        try await outbound.write(.head(TestHTTPClient.head("GET", target, headers: headers, bodyLength: nil, close: false)))
-                        try await outbound.write(.end(nil))
+                        try await outbound.write(contentsOf: [
+                            .head(TestHTTPClient.head("GET", target, headers: headers, bodyLength: nil, close: false)), .end(nil),
+                        ])
                         for try await part in inbound {
                             switch part {
                             case .head(let head):

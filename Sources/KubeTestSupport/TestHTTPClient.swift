@@ -97,9 +97,12 @@ public final class TestHTTPClient: Sendable {
         let connection = try await connect(target)
         return try await connection.executeThenClose { inbound, outbound in
             let bodyLength = body?.count ?? (["POST", "PUT", "PATCH"].contains(method) ? 0 : nil)
-            try await outbound.write(.head(TestHTTPClient.head(method, target, headers: headers, bodyLength: bodyLength, close: true)))
-            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // One write for the whole request: a server may answer and close as soon as it has
+            // the head, and a separate write of the end would then fail.
+            var parts: [HTTPClientRequestPart] = [.head(TestHTTPClient.head(method, target, headers: headers, bodyLength: bodyLength, close: true))]
+            if let body, !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
             var status = 0
             var responseHeaders: [(String, String)] = []
             var responseBody: [UInt8] = []

@@ -46,7 +46,7 @@ public final class WatchStream: Sendable, AsyncSequence {
     }
 
     /// The next event, nil when the stream has ended; throws `NoEvent` after `timeout`.
-    public func next(timeout: Duration = .seconds(5)) async throws -> WatchEvent? {
+    public func next(timeout: Duration = .seconds(10)) async throws -> WatchEvent? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
@@ -62,7 +62,7 @@ public final class WatchStream: Sendable, AsyncSequence {
     }
 
     /// The next `count` events (throws if the stream ends or stalls first).
-    public func next(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [WatchEvent] {
+    public func next(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [WatchEvent] {
         var events: [WatchEvent] = []
         for _ in 0..<count {
             guard let event = try await next(timeout: timeout) else { break }
@@ -72,7 +72,7 @@ public final class WatchStream: Sendable, AsyncSequence {
     }
 
     /// Skips events until one satisfies `predicate`; returns it.
-    public func first(timeout: Duration = .seconds(5), where predicate: (WatchEvent) -> Bool) async throws -> WatchEvent? {
+    public func first(timeout: Duration = .seconds(10), where predicate: (WatchEvent) -> Bool) async throws -> WatchEvent? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while let event = try await next(timeout: Swift.max(deadline - clock.now, .milliseconds(1))) {
@@ -91,7 +91,7 @@ public final class WatchStream: Sendable, AsyncSequence {
     public var endReason: EndReason? { state.withLock { $0.end } }
 
     /// Waits for the stream to end; returns how.
-    public func waitForEnd(timeout: Duration = .seconds(5)) async throws -> EndReason {
+    public func waitForEnd(timeout: Duration = .seconds(10)) async throws -> EndReason {
         try await eventually(timeout: timeout, "the watch stream to end") { endReason }
     }
 

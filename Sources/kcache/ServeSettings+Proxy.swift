@@ -51,6 +51,7 @@ extension ServeSettings {
         configuration.router.consistency = consistency
         configuration.router.readYourWritesTimeout = rywTimeout
         configuration.router.bookmarkInterval = bookmarkInterval
+        configuration.router.maxWatchers = maxWatchers
         return configuration
     }
 

@@ -81,6 +81,7 @@ import Testing
                 #expect(response.reason == "ServiceUnavailable")
             }
             #expect(try await fixture.get("/_sim/faults").status == 200)
+            #expect(fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1, "requests answered by a fault still count")
             _ = try await fixture.send("POST", "/_sim/faults", #"{"down":false}"#)
             #expect(try await fixture.get(Self.configMaps).status == 200)
         }
@@ -121,6 +122,35 @@ import Testing
             #expect(entries.contains { $0["verb"] as? String == "list" && $0["resource"] as? String == "configmaps" && $0["count"] as? Int == 2 })
             _ = try await fixture.send("POST", "/_sim/counters/reset", "{}")
             #expect(counters.count(verb: "list", resource: "configmaps") == 0)
+        }
+    }
+}
+
+/// A watcher that stops reading is closed once its queue overflows, not buffered forever.
+@Suite struct SlowWatcherTests {
+    @Test func stalledWatcherIsClosedOnOverflow() async throws {
+        var configuration = SimFixture.fastConfiguration
+        configuration.watchQueueLimit = 5
+        try await SimFixture.with(configuration: configuration, seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 0)) { fixture in
+            let stalled = try await fixture.client.stalledWatch(fixture.url("/api/v1/configmaps?watch=true&resourceVersion=\(fixture.resourceVersion)"))
+            defer { Task { await stalled.close() } }
+            try await waitUntil(timeout: .seconds(30), "the watch to be registered") { fixture.sim.openWatchCount == 1 }
+            // Large objects fill the socket buffers (and NIO's) in few writes; written in
+            // process to keep each cheap.
+            let resource = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
+            let payload = String(repeating: "x", count: 400_000)
+            var written = 0
+            try await waitUntil(timeout: .seconds(120), "the stalled watcher to be closed") {
+                try fixture.sim.create(resource, namespace: "ns-0", json: Array(#"{"metadata":{"name":"big-\#(written)"},"data":{"p":"\#(payload)"}}"#.utf8))
+                written += 1
+                return fixture.sim.openWatchCount == 0
+            }
+            // Bounded: closed after a bounded number of unread events, and the server still serves.
+            #expect(written < 200)
+            let fresh = try await fixture.watch("/api/v1/namespaces/ns-0/configmaps?watch=true&resourceVersion=\(fixture.resourceVersion)")
+            defer { fresh.close() }
+            try fixture.sim.create(resource, namespace: "ns-0", json: Array(#"{"metadata":{"name":"after"}}"#.utf8))
+            #expect(try await fresh.next(timeout: .seconds(30))?.name == "after")
         }
     }
 }

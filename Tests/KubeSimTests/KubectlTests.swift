@@ -21,7 +21,7 @@ import Testing
         environment["HOME"] = home.path
         environment["KUBECONFIG"] = home.appendingPathComponent("config").path
         let result = try await ProcessRunner.run(
-            kubectlPath!, ["--server=\(server)", "--cache-dir=\(home.path)/cache", "--request-timeout=20s"] + arguments,
+            kubectlPath!, ["--server=\(server)", "--cache-dir=\(home.path)/cache", "--request-timeout=60s"] + arguments,
             environment: environment, input: stdin)
         return (result.status, result.standardOutput, result.standardError)
     }
@@ -90,10 +90,10 @@ import Testing
                 process.waitUntilExit()
                 output.fileHandleForReading.readabilityHandler = nil
             }
-            try await waitUntil(timeout: .seconds(20), "kubectl to print the initial object") { collected.text.contains("cm-0") }
-            try await waitUntil(timeout: .seconds(10), "kubectl's watch to be open") { fixture.sim.openWatchCount > 0 }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the initial object") { collected.text.contains("cm-0") }
+            try await waitUntil(timeout: .seconds(60), "kubectl's watch to be open") { fixture.sim.openWatchCount > 0 }
             try await fixture.createConfigMap("ns-0", "added-later")
-            try await waitUntil(timeout: .seconds(10), "kubectl to print the new object") { collected.text.contains("added-later") }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the new object") { collected.text.contains("added-later") }
             #expect(fixture.sim.counters.count(verb: "watch", resource: "configmaps") >= 1)
         }
     }
@@ -160,6 +160,42 @@ import Testing
             #expect(deleted.out.contains("configmap \"settings\" deleted"))
             let gone = try await fixture.get("/api/v1/namespaces/demo/configmaps/settings")
             #expect(gone.status == 404)
+        }
+    }
+}
+
+extension KubectlTests {
+    @Test func labelScaleAndCustomResources() async throws {
+        guard Self.available() else { return }
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 1, podsPerNamespace: 0, deploymentsPerNamespace: 1, widgetsPerNamespace: 2)) { fixture in
+            let label = try await Self.kubectl(fixture.baseURL, ["label", "configmap", "cm-0", "-n", "ns-0", "team=blue"])
+            #expect(label.status == 0, "\(label.err)")
+            let labelled = try await fixture.get("/api/v1/namespaces/ns-0/configmaps/cm-0")
+            #expect((labelled.metadata["labels"] as? [String: String])?["team"] == "blue")
+            let selected = try await Self.kubectl(fixture.baseURL, ["get", "cm", "-A", "-l", "team=blue", "-o", "name"])
+            #expect(selected.out.split(separator: "\n") == ["configmap/cm-0"], "\(selected.err)")
+
+            let scale = try await Self.kubectl(fixture.baseURL, ["scale", "deployment", "deploy-0", "-n", "ns-0", "--replicas=5"])
+            #expect(scale.status == 0, "\(scale.err)")
+            let deployment = try await fixture.get("/apis/apps/v1/namespaces/ns-0/deployments/deploy-0")
+            #expect((deployment.object["spec"] as? [String: Any])?["replicas"] as? Int == 5)
+
+            let widgets = try await Self.kubectl(fixture.baseURL, ["get", "widgets", "-n", "ns-0", "-o", "name"])
+            #expect(widgets.out.split(separator: "\n") == ["widget.example.com/widget-0", "widget.example.com/widget-1"], "\(widgets.err)")
+            let manifest = """
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: applied, namespace: ns-0}
+                spec: {color: red, size: 1}
+                """
+            let first = try await Self.kubectl(fixture.baseURL, ["apply", "-f", "-"], stdin: manifest)
+            #expect(first.out.contains("widget.example.com/applied created"), "\(first.err)")
+            let second = try await Self.kubectl(fixture.baseURL, ["apply", "-f", "-"], stdin: manifest.replacingOccurrences(of: "size: 1", with: "size: 2"))
+            #expect(second.out.contains("widget.example.com/applied configured"), "\(second.err)")
+            let applied = try await fixture.get("/apis/example.com/v1/namespaces/ns-0/widgets/applied")
+            #expect((applied.object["spec"] as? [String: Any])?["size"] as? Int == 2)
+            let deleted = try await Self.kubectl(fixture.baseURL, ["delete", "widget", "applied", "-n", "ns-0"])
+            #expect(deleted.status == 0, "\(deleted.err)")
         }
     }
 }

@@ -69,7 +69,10 @@ import Testing
             let unsupported = try await fixture.get("/api/v1/configmaps?fieldSelector=data.k%3Dv")
             #expect(unsupported.status == 400)
             #expect(unsupported.reason == "BadRequest")
-            #expect(unsupported.message == "field label not supported: data.k")
+            #expect(unsupported.message == #""data.k" is not a known field selector: only "metadata.name", "metadata.namespace""#)
+            let podField = try await fixture.get("/api/v1/pods?fieldSelector=spec.bogus%3Dx")
+            #expect(podField.status == 400)
+            #expect(podField.message == "field label not supported: spec.bogus")
             let malformed = try await fixture.get("/api/v1/configmaps?labelSelector=" + TestHTTPClient.encode("a in (b"))
             #expect(malformed.status == 400)
             #expect(malformed.reason == "BadRequest")
@@ -116,11 +119,11 @@ import Testing
 
     @Test func waitsForAResourceVersionThatArrives() async throws {
         var configuration = SimFixture.fastConfiguration
-        configuration.resourceVersionWaitTimeout = .seconds(3)
+        configuration.resourceVersionWaitTimeout = .seconds(60)
         try await SimFixture.with(configuration: configuration, seed: Self.seed) { fixture in
             let target = Int(fixture.resourceVersion)! + 1
             async let answer = fixture.get("/api/v1/configmaps?resourceVersion=\(target)")
-            try await waitUntil("the LIST to be waiting") { fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1 }
+            try await waitUntil(timeout: .seconds(30), "the LIST to be waiting") { fixture.sim.counters.count(verb: "list", resource: "configmaps") == 1 }
             try await fixture.createConfigMap("ns-0", "late")
             let response = try await answer
             #expect(response.status == 200)
@@ -210,12 +213,19 @@ import Testing
         try await SimFixture.with(seed: Self.seed) { fixture in
             let first = try await fixture.get("/api/v1/configmaps?limit=3")
             let token = try #require(first.metadata["continue"] as? String)
-            try await fixture.createConfigMap("ns-0", "after")
+            try await fixture.createConfigMap("ns-0", "zz-after")
             fixture.sim.faults.compactHistory()
             let next = try await fixture.get("/api/v1/configmaps?limit=3&continue=\(token)")
             #expect(next.status == 410)
             #expect(next.reason == "Expired")
             #expect(next.message?.hasPrefix("The provided continue parameter is too old") == true)
+            // The 410 carries an "inconsistent" token (rv -1) that finishes the list from now.
+            let inconsistent = try #require(next.metadata["continue"] as? String)
+            #expect(ContinueTokenForTest.decode(inconsistent)?["rv"] as? Int == -1)
+            let rest = try await fixture.get("/api/v1/configmaps?limit=100&continue=\(inconsistent)")
+            #expect(rest.status == 200)
+            #expect(rest.itemKeys.first == "ns-0/cm-3")
+            #expect(rest.itemKeys.contains("ns-0/zz-after"))
         }
     }
 

@@ -100,6 +100,16 @@ import Testing
             let data = object.filter { $0.0 == 2 }.map { Self.fields($0.1).map { Self.string($0.1) } }
             #expect(data == [["a", "1"]])
 
+            // KubeAPI's reader (what kcache uses on protobuf answers) agrees.
+            let envelope2 = try ProtobufEnvelope(parsing: fetched.body)
+            #expect(envelope2.kind == "ConfigMap")
+            #expect(envelope2.apiVersion == "v1")
+            let meta2 = try ProtobufObjectMeta(objectBytes: fetched.body[envelope2.raw])
+            #expect(meta2.name == "proto")
+            #expect(meta2.namespace == "ns-0")
+            #expect(meta2.uid == created.metadata["uid"] as? String)
+            #expect(meta2.resourceVersion?.description == created.resourceVersion)
+
             let list = try await fixture.get("/api/v1/namespaces/ns-0/configmaps", headers: [("Accept", Self.protobuf)])
             let listEnvelope = Self.fields(list.body[4...])
             #expect(Self.fields(listEnvelope.first { $0.0 == 1 }!.1).map { Self.string($0.1) } == ["v1", "ConfigMapList"])
@@ -115,6 +125,35 @@ import Testing
             let garbage = try await fixture.client.request(
                 "POST", fixture.url("/api/v1/namespaces/ns-0/configmaps"), headers: [("Content-Type", Self.protobuf)], body: [1, 2, 3])
             #expect(garbage.status == 400)
+        }
+    }
+}
+
+/// Metadata-only answers (`as=PartialObjectMetadata[List]`), as metadata informers ask.
+@Suite struct PartialMetadataTests {
+    static let list = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+    static let single = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+
+    @Test func listGetAndWatchAnswerMetadataOnly() async throws {
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 2, podsPerNamespace: 1)) { fixture in
+            let list = try await fixture.get("/api/v1/namespaces/ns-0/pods", headers: [("Accept", Self.list)])
+            #expect(list.object["kind"] as? String == "PartialObjectMetadataList")
+            #expect(list.object["apiVersion"] as? String == "meta.k8s.io/v1")
+            let item = try #require(list.items.first)
+            #expect(Set(item.keys) == ["kind", "apiVersion", "metadata"])
+            #expect(item["kind"] as? String == "PartialObjectMetadata")
+            #expect((item["metadata"] as? [String: Any])?["name"] as? String == "pod-0")
+            let one = try await fixture.get("/api/v1/namespaces/ns-0/configmaps/cm-0", headers: [("Accept", Self.single)])
+            #expect(one.object["kind"] as? String == "PartialObjectMetadata")
+            #expect(one.object["data"] == nil)
+            let stream = try await fixture.client.watch(fixture.url("/api/v1/namespaces/ns-0/configmaps?watch=true"), headers: [("Accept", Self.single)])
+            defer { stream.close() }
+            let event = try #require(try await stream.next())
+            #expect(event.object["kind"] as? String == "PartialObjectMetadata")
+            #expect(event.object["data"] == nil)
+            #expect(event.name == "cm-0")
+            let table = try await fixture.get("/api/v1/namespaces/ns-0/configmaps", headers: [("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")])
+            #expect(table.status == 406)
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
     @Test func seedPlanCreatesLabelledRealisticObjects() async throws {
         try await SimFixture.with(seed: SeedPlan(namespaces: 3, configMapsPerNamespace: 4, podsPerNamespace: 20, configMapDataBytes: 1000, nodes: 4)) { fixture in
             let namespaces = try await fixture.get("/api/v1/namespaces")
-            #expect(namespaces.itemNames == ["ns-0", "ns-1", "ns-2"])
+            #expect(namespaces.itemNames == ["default", "kube-node-lease", "kube-public", "kube-system", "ns-0", "ns-1", "ns-2"])
             let nodes = try await fixture.get("/api/v1/nodes")
             #expect(nodes.itemNames == ["node-0", "node-1", "node-2", "node-3"])
             let configMaps = try await fixture.get("/api/v1/configmaps")

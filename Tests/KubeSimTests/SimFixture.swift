@@ -3,8 +3,6 @@ import KubeAPI
 import KubeSim
 import KubeTestSupport
 
-extension KubeSim: FixtureServer {}
-
 /// Starts a KubeSim on port 0 for one test, optionally seeded, with a client and helpers for
 /// URLs and JSON bodies; shuts it down afterwards.
 struct SimFixture {

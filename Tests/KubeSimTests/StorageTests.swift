@@ -113,13 +113,4 @@ import Testing
         let replace = try JSONParser.parse(Array(#"{"spec":{"strategy":{"$patch":"replace","type":"Recreate"}}}"#.utf8))
         #expect(String(decoding: StrategicMergePatch.apply(replace, to: target).encoded, as: UTF8.self).contains(#""strategy":{"type":"Recreate"}"#))
     }
-
-    @Test func continueCursorRoundTrip() throws {
-        let cursor = ContinueCursor(resourceVersion: 42, after: ObjectKey(namespace: "ns", name: "x"), namespaceScoped: false)
-        #expect(cursor.startKey == "ns/x\u{0}")
-        let decoded = try ContinueCursor(decoding: cursor.encoded)
-        #expect(decoded == cursor)
-        #expect(decoded.lastKey(namespace: nil, namespaced: true) == ObjectKey(namespace: "ns", name: "x"))
-        #expect(throws: Status.self) { try ContinueCursor(decoding: "not-a-token") }
-    }
 }

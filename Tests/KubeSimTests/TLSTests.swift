@@ -75,3 +75,36 @@ struct ToolFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
+
+/// Plain-HTTP behaviour that only a real client shows: curl's `Expect: 100-continue` uploads.
+@Suite struct CurlTests {
+    @Test func largeUploadWithExpectContinueGetsAnImmediate100() async throws {
+        guard let curl = TLSTests.tool("curl") else {
+            print("CurlTests: skipping, curl is not installed")
+            return
+        }
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 0)) { fixture in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-curl-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let body = #"{"metadata":{"name":"big"},"data":{"x":"\#(String(repeating: "y", count: 1_500_000))"}}"#
+            try body.write(to: directory.appendingPathComponent("body.json"), atomically: true, encoding: .utf8)
+            let result = try await ProcessRunner.run(curl, [
+                "-sS", "-v", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue",
+                "--data-binary", "@body.json", fixture.url("/api/v1/namespaces/ns-0/configmaps"),
+            ], currentDirectory: directory.path)
+            #expect(result.standardOutput == "201", "\(result.standardError)")
+            #expect(result.standardError.contains("< HTTP/1.1 100 Continue"), "\(result.standardError)")
+
+            // Too large: refused before the body is sent.
+            let huge = #"{"metadata":{"name":"huge"},"data":{"x":"\#(String(repeating: "y", count: 3_200_000))"}}"#
+            try huge.write(to: directory.appendingPathComponent("huge.json"), atomically: true, encoding: .utf8)
+            let refused = try await ProcessRunner.run(curl, [
+                "-sS", "-v", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue",
+                "--data-binary", "@huge.json", fixture.url("/api/v1/namespaces/ns-0/configmaps"),
+            ], currentDirectory: directory.path)
+            #expect(refused.standardOutput == "413", "\(refused.standardError)")
+            #expect(!refused.standardError.contains("100 Continue"))
+        }
+    }
+}

@@ -298,3 +298,36 @@ import Testing
         }
     }
 }
+
+/// Per-kind rules: defaults, scope and field labels of secrets, services, nodes and namespaces.
+@Suite struct KindRuleTests {
+    @Test func secretsServicesNodesAndNamespaces() async throws {
+        try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 0, podsPerNamespace: 0, nodes: 2)) { fixture in
+            let secret = try await fixture.send("POST", "/api/v1/namespaces/ns-0/secrets", #"{"metadata":{"name":"s"},"stringData":{"password":"hunter2"}}"#)
+            #expect(secret.status == 201)
+            #expect((secret.object["data"] as? [String: String])?["password"] == "aHVudGVyMg==")
+            #expect(secret.object["stringData"] == nil)
+            #expect(secret.object["type"] as? String == "Opaque")
+            #expect(try await fixture.get("/api/v1/secrets?fieldSelector=type%3DOpaque").itemNames == ["s"])
+
+            let service = try await fixture.send("POST", "/api/v1/namespaces/ns-0/services", #"{"metadata":{"name":"web"},"spec":{"ports":[{"port":80}]}}"#)
+            #expect((service.object["spec"] as? [String: Any])?["type"] as? String == "ClusterIP")
+            #expect(((service.object["spec"] as? [String: Any])?["clusterIP"] as? String)?.hasPrefix("10.96.") == true)
+            let deletedService = try await fixture.delete("/api/v1/namespaces/ns-0/services/web")
+            #expect(deletedService.object["kind"] as? String == "Service", "services answer DELETE with the object")
+
+            #expect(try await fixture.get("/api/v1/namespaces/ns-0/nodes").status == 404, "nodes are cluster-scoped")
+            let schedulable = try await fixture.get("/api/v1/nodes?fieldSelector=spec.unschedulable%3Dfalse")
+            #expect(schedulable.itemNames == ["node-0", "node-1"])
+            let namespace = try await fixture.get("/api/v1/namespaces/ns-0")
+            #expect((namespace.metadata["labels"] as? [String: String])?["kubernetes.io/metadata.name"] == "ns-0")
+            #expect((namespace.object["status"] as? [String: Any])?["phase"] as? String == "Active")
+            #expect(try await fixture.get("/api/v1/namespaces?fieldSelector=status.phase%3DActive").itemNames.contains("ns-0"))
+            let created = try await fixture.send("POST", "/api/v1/configmaps", #"{"metadata":{"name":"x"}}"#)
+            #expect(created.status == 405, "a namespaced kind is not created through the cluster-wide path")
+            let dryUpdate = try await fixture.send("PUT", "/api/v1/namespaces/ns-0/secrets/s?dryRun=All", #"{"metadata":{"name":"s"},"data":{}}"#)
+            #expect(dryUpdate.status == 200)
+            #expect((try await fixture.get("/api/v1/namespaces/ns-0/secrets/s").object["data"] as? [String: String])?["password"] == "aHVudGVyMg==")
+        }
+    }
+}

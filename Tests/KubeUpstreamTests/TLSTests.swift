@@ -61,9 +61,9 @@ import Testing
         let error = await #expect(throws: UpstreamError.self) {
             _ = try await client.send(UpstreamRequest(pathAndQuery: "/echo"))
         }
-        // TLS 1.3 reports the server's "certificate required" alert on the first read.
+        // TLS 1.3 reports the server's "certificate required" alert on the first read, or, when
+        // the server has already closed, as a reset: the server's own log is the proof.
         #expect(error?.kind == .tls || error?.kind == .transport)
-        #expect(error?.message.localizedCaseInsensitiveContains("certificate") == true, "\(String(describing: error))")
         try await waitUntil("the server to refuse the handshake") {
             server.events().contains { $0.hasPrefix("tls-fail") }
         }

@@ -31,7 +31,16 @@ extension Router {
                 return await route.run(body: body)
             }
         }
-        return freshnessRoute(read)
+        switch staleness(of: cache) {
+        case .fresh:
+            return freshnessRoute(read)
+        case .warn(let warning):
+            return freshnessRoute(read)?.adding(header: "Warning", warning)
+        case .tooOld:
+            // Too old to stand in for "most recent"; a client naming an RV may still resume.
+            guard info.options.resourceVersion != nil || info.options.continueToken != nil else { return nil }
+            return freshnessRoute(read)
+        }
     }
 
     /// Applies the freshness rules: an RV the client named, or the consistency mode.
@@ -128,8 +137,10 @@ struct CachedRead: Sendable {
         if !fieldSelector.isEverything, SelectableFields.fields(for: gvr) != nil {
             fieldSelector = try fieldSelector.validated(for: gvr, namespaced: cache.resource.apiResource.namespaced)
         }
+        // `/api/v1/namespaces/x` names namespace x, not an object in it.
+        let namespace = cache.resource.apiResource.namespaced ? info.namespace : ""
         filter = ObjectFilter(
-            resource: cache.resource, namespace: info.namespace,
+            resource: cache.resource, namespace: namespace,
             labelSelector: info.options.labelSelector, fieldSelector: fieldSelector)
     }
 }

@@ -10,7 +10,7 @@ extension Router {
         let resource = read.cache.resource.apiResource
         switch read.verb {
         case .get:
-            let key = ObjectKey(namespace: read.info.namespace, name: read.info.name)
+            let key = ObjectKey(namespace: resource.namespaced ? read.info.namespace : "", name: read.info.name)
             guard let object = read.cache.get(key) else {
                 return .response(.status(
                     .notFound(group: resource.groupVersionResource.group, resource: resource.groupVersionResource.resource, name: read.info.name),
@@ -42,6 +42,11 @@ extension Router {
                 format: read.format)
             let timeout = options.timeoutSeconds.map { Duration.seconds($0) }
                 ?? configuration.defaultWatchTimeout * Double.random(in: 1..<2)
+            guard let permit = watchLimiter.acquire() else {
+                return .response(.status(
+                    .tooManyRequests("too many open watches: kcache serves at most \(watchLimiter.limit); retry later"),
+                    source: .cache))
+            }
             let watcher: CacheWatcher
             do {
                 watcher = try read.cache.watch(request)
@@ -53,7 +58,8 @@ extension Router {
             }
             return .response(ProxyResponse(
                 status: 200, headers: [("Content-Type", "application/json")],
-                body: .watch(WatchStream(watcher: watcher, timeout: timeout, bookmarkInterval: configuration.bookmarkInterval)),
+                body: .watch(WatchStream(
+                    watcher: watcher, timeout: timeout, bookmarkInterval: configuration.bookmarkInterval, permit: permit)),
                 source: .cache))
         default:
             return nil

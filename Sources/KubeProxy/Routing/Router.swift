@@ -22,6 +22,11 @@ public final class Router: Sendable {
         /// Watches without `timeoutSeconds` end after this times a random factor in [1, 2),
         /// as the API server's `--min-request-timeout` does.
         public var defaultWatchTimeout: Duration = .seconds(1800)
+        /// Restored data older than this is not served to reads without an RV until its
+        /// resource has resynced (`--snapshot-max-age`).
+        public var snapshotMaxAge: Duration = .seconds(3600)
+        /// Most watches served from the cache at once (`--max-watchers`).
+        public var maxWatchers = 10_000
 
         public init() {}
     }
@@ -33,6 +38,7 @@ public final class Router: Sendable {
     let writeRecords: WriteRecords
     let endpoints: LocalEndpoints
     let statistics: ProxyStatistics
+    public let watchLimiter: WatchLimiter
     let logger: Logger
 
     public init(
@@ -48,6 +54,7 @@ public final class Router: Sendable {
         self.endpoints = endpoints
         self.statistics = statistics
         self.logger = logger
+        watchLimiter = WatchLimiter(limit: configuration.maxWatchers)
     }
 
     public func route(_ request: ProxyRequest) -> Route {
@@ -67,7 +74,10 @@ public final class Router: Sendable {
         guard info.isResourceRequest, let verb = info.verb, info.subresource.isEmpty,
               verb == .get || verb == .list || verb == .watch
         else { return passthrough(request, info: info) }
-        if let resource = discovery.resource(for: info.groupVersionResource) {
+        // A resource already cached (perhaps restored while discovery cannot answer) is served
+        // as the cache knows it.
+        if let resource = registry.cache(for: info.groupVersionResource)?.resource.apiResource
+            ?? discovery.resource(for: info.groupVersionResource) {
             return cachedRead(request, info: info, verb: verb, resource: resource) ?? passthrough(request, info: info)
         }
         // Unknown kind: perhaps just installed. Look again, then decide.

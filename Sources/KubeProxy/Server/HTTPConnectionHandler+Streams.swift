@@ -71,13 +71,11 @@ extension HTTPConnectionHandler {
     }
 
     private func sendBookmark(context: ChannelHandlerContext) {
-        guard case .watch(let watch) = responding else { return }
-        // A bookmark only when the client is keeping up: it must not jump past queued events.
-        if context.channel.isWritable, let line = watch.stream.watcher.bookmark() {
-            pump(context: context)
-            if case .watch = responding {
-                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer([line[...]], context: context)))), promise: nil)
-            }
+        // Write what is pending first; a bookmark then never lands behind an event it would
+        // claim to follow. The watcher gives one only when the client is keeping up.
+        pump(context: context)
+        if case .watch(let watch) = responding, context.channel.isWritable, let line = watch.stream.watcher.bookmark() {
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer([line[...]], context: context)))), promise: nil)
         }
         scheduleBookmark(context: context)
     }

@@ -33,6 +33,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var isPumping = false
     private var current: RequestRecord?
     private var isQuiescing = false
+    /// Closes the connection if no request head (or no complete body) arrives in time.
+    private var readTimer: Scheduled<Void>?
 
     /// What the connection is writing.
     enum Responding {
@@ -59,9 +61,25 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Requests
 
+    func channelActive(context: ChannelHandlerContext) {
+        armReadTimer(limits.idleTimeout, context: context)
+        context.fireChannelActive()
+    }
+
+    /// Closes the connection after `timeout` unless the timer is re-armed or cancelled first.
+    private func armReadTimer(_ timeout: Duration, context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        let channel = context.channel
+        readTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            channel.close(promise: nil)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            readTimer?.cancel()
+            readTimer = nil
             receive(head, context: context)
         case .body(let buffer):
             guard var body else { return }
@@ -76,6 +94,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             body.continuation.yield(Array(buffer.readableBytesView))
             self.body = body
         case .end:
+            if body != nil {
+                readTimer?.cancel()
+                readTimer = nil
+            }
             body?.continuation.finish()
             body = nil
         }
@@ -104,6 +126,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
             body = (continuation, 0)
             responding = .waiting
+            if declaredLength.map({ $0 > 0 }) ?? head.headers.contains(name: "transfer-encoding") {
+                armReadTimer(limits.requestBodyTimeout, context: context)
+                if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                    let interim = HTTPResponseHead(version: head.version, status: .continue)
+                    context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+                }
+            }
             let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength)
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
@@ -187,6 +216,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             observer.completed(current.request, response: current.response, duration: .now - current.start)
         }
         current = nil
+        if keepAlive { armReadTimer(limits.idleTimeout, context: context) }
     }
 
     /// Writes as much of the current body as the channel takes.
@@ -226,6 +256,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Connection lifecycle
 
     func channelInactive(context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        readTimer = nil
         body?.continuation.finish()
         body = nil
         stopResponding()
@@ -245,10 +277,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             default:
                 break  // the current response ends, then the connection closes
             }
-            return
-        }
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, case .idle = responding {
-            context.close(promise: nil)
             return
         }
         context.fireUserInboundEventTriggered(event)

@@ -126,7 +126,6 @@ public final class HTTPServer: Service {
             try pipeline.addHandler(NIOSSLServerHandler(context: tls))
         }
         let limits = configuration.limits
-        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(limits.idleTimeout)))
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes

@@ -41,10 +41,12 @@ public struct ServerLimits: Sendable {
     public var maxRequestBodyBytes = 3 << 20
     /// Largest request head; beyond it the answer is `431`.
     public var maxHeaderBytes = 1 << 20
-    /// A connection with no request in progress is closed after this long.
-    public var idleTimeout: Duration = .seconds(90)
-    /// A request's head must arrive within this long (slowloris).
-    public var requestHeadTimeout: Duration = .seconds(30)
+    /// A connection is closed when no complete request head arrives for this long after it
+    /// opened or after its last response: idle keep-alive connections, and clients that
+    /// dribble a head byte by byte (slowloris), both end there.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A request body must arrive completely within this long after its head.
+    public var requestBodyTimeout: Duration = .seconds(60)
     /// Bytes a response writer hands the socket at a time.
     public var writeChunkBytes = 256 << 10
 

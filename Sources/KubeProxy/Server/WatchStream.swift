@@ -11,11 +11,14 @@ public struct WatchStream: Sendable {
     /// `timeoutSeconds`, when the client set one.
     public let timeout: Duration?
     public let bookmarkInterval: Duration
+    /// The watch's place under `--max-watchers`, held as long as the stream lives.
+    let permit: WatchLimiter.Permit?
 
-    public init(watcher: CacheWatcher, timeout: Duration?, bookmarkInterval: Duration) {
+    public init(watcher: CacheWatcher, timeout: Duration?, bookmarkInterval: Duration, permit: WatchLimiter.Permit? = nil) {
         self.watcher = watcher
         self.timeout = timeout
         self.bookmarkInterval = bookmarkInterval
+        self.permit = permit
     }
 
     /// How long until the next bookmark: `bookmarkInterval`, or 2 s before the deadline when

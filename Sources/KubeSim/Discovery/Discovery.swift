@@ -70,6 +70,7 @@ struct Discovery {
         return names
     }
 
+    /// `/apis` as an APIGroupList: every non-core group with its versions, first preferred.
     private func groupList() -> [UInt8] {
         let groups = groups()
         var out: [UInt8] = Array(#"{"kind":"APIGroupList","apiVersion":"v1","groups":["#.utf8)
@@ -94,6 +95,8 @@ struct Discovery {
         out.append(contentsOf: #"],"preferredVersion":{"groupVersion":"\#(name)/\#(versions.first ?? "v1")","version":"\#(versions.first ?? "v1")"}"#.utf8)
     }
 
+    /// `/api/v1` or `/apis/<g>/<v>` as an APIResourceList: each resource, then its
+    /// subresources as `resource/sub` entries (the core list has no `apiVersion`, as served).
     private func resourceList(group: String, version: String) -> SimResponse {
         let definitions = store.definitions.filter { $0.resource.group == group && $0.resource.version == version }
         guard !definitions.isEmpty else { return .status(Status.pathNotFound()) }

@@ -4,7 +4,8 @@ import Synchronization
 /// `patch`, `delete`, `deletecollection`) and resource (`configmaps`, `deployments.apps`), so a
 /// test can prove what reached the upstream.
 ///
-/// Thread-safe; a request is counted when it is routed to a resource, before faults apply.
+/// Thread-safe; a request is counted when its path names a served resource, before faults
+/// (down, refused watches, slow lists) answer it.
 /// Discovery and `/_sim` requests are counted under resource `""` with verb `discovery`/`sim`.
 public final class RequestCounters: Sendable {
     /// One counter's identity.

@@ -22,6 +22,8 @@ struct SimControl: Sendable {
     let counters: RequestCounters
     let churn: ChurnGenerator
 
+    /// Answers one `/_sim` request; unknown paths are 404 `Status`es. Bodies that are not JSON
+    /// objects are read as `{}`.
     func handle(_ request: SimRequest) async -> SimResponse {
         let body = (try? JSONParser.parse(request.body))?.objectValue ?? JSONObject()
         switch (request.method, request.path) {

@@ -6,7 +6,7 @@ import KubeAPI
 /// marked for deletion when finalizers are pending.
 extension ResourceHandler {
     var writeOptions: WriteOptions {
-        WriteOptions(dryRun: false, preserveStatus: false, subresource: info.subresource)
+        WriteOptions(dryRun: false, preserveStatus: false, subresource: subresource)
     }
 
     func options(_ request: SimRequest) -> WriteOptions {
@@ -44,8 +44,9 @@ extension ResourceHandler {
         return object
     }
 
+    /// POST: 201 with the stored object (without a resourceVersion under `dryRun`).
     func create(_ request: SimRequest) throws(Status) -> SimResponse {
-        if info.name != nil || info.subresource != nil {
+        if !info.name.isEmpty || subresource != nil {
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
         let object = try decodeBody(request)
@@ -54,12 +55,16 @@ extension ResourceHandler {
         return objectResponse(201, stored, request)
     }
 
+    /// PUT: the body replaces the object (see the registry's update rules).
     func update(_ request: SimRequest) throws(Status) -> SimResponse {
         let object = try decodeBody(request)
         let outcome = try store.update(resource, key: key, options: options(request)) { _ throws(Status) in object }
         return answer(outcome, request)
     }
 
+    /// PATCH: the patch is applied to the current state inside the store's lock, so it never
+    /// loses a concurrent write; the result is then updated like a PUT without a
+    /// resourceVersion (unless the patch states one).
     func patch(_ request: SimRequest) throws(Status) -> SimResponse {
         let contentType = (request.header("content-type") ?? "").lowercased()
         let kind: PatchKind
@@ -108,6 +113,7 @@ extension ResourceHandler {
 
     enum PatchKind { case merge, strategic, json }
 
+    /// DELETE: a DeleteOptions body may carry preconditions and dryRun.
     func delete(_ request: SimRequest) throws(Status) -> SimResponse {
         var preconditions = Preconditions()
         var options = options(request)
@@ -123,9 +129,14 @@ extension ResourceHandler {
         return answer(outcome, request)
     }
 
+    /// DELETE of a collection: every object matching the selectors, answered as a list of
+    /// what was deleted (or marked for deletion).
     func deleteCollection(_ request: SimRequest) throws(Status) -> SimResponse {
-        let query = try ListQuery(request, isWatch: false)
-        let selectors = try Selectors(labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, definition: definition)
+        // RequestInfo decodes a DELETE's query leniently; a collection delete checks it as a
+        // LIST does, so a malformed selector is a 400 rather than "everything".
+        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let listOptions = try ListOptions(query: query, verb: .list)
+        let selectors = try Selectors(label: listOptions.labelSelector, field: listOptions.fieldSelector, definition: definition)
         let outcomes = try store.deleteCollection(resource, namespace: listNamespace, selectors: selectors, options: options(request))
         let items = outcomes.map { outcome -> StoredObject in
             switch outcome {

@@ -9,13 +9,18 @@ struct ResourceHandler: Sendable {
     let faults: Faults
     let configuration: KubeSim.Configuration
     let definition: ResourceDefinition
-    let info: ResourceRequest
+    /// The request as KubeAPI's `RequestInfo` decoded it (path grammar, verb, checked options).
+    let info: RequestInfo
 
     var resource: GroupVersionResource { definition.resource }
 
     func handle(_ request: SimRequest) async throws(Status) -> SimResponse {
-        if definition.namespaced, info.name != nil, info.namespace == nil {
+        if definition.namespaced, !info.name.isEmpty, info.namespace.isEmpty {
             throw Status.pathNotFound()
+        }
+        // A namespaced kind's cluster-wide collection only lists and watches.
+        if definition.namespaced, info.namespace.isEmpty, info.verb == .create || info.verb == .deletecollection {
+            throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
         switch info.subresource {
         case "scale": return try scale(request)
@@ -23,14 +28,14 @@ struct ResourceHandler: Sendable {
         default: break
         }
         switch info.verb {
-        case "get": return try await get(request)
-        case "list": return try await list(request)
-        case "watch": return try await watch(request)
-        case "create": return try create(request)
-        case "update": return try update(request)
-        case "patch": return try patch(request)
-        case "delete": return try delete(request)
-        case "deletecollection": return try deleteCollection(request)
+        case .get?: return try await get(request)
+        case .list?: return try await list(request)
+        case .watch?: return try await watch(request)
+        case .create?: return try create(request)
+        case .update?: return try update(request)
+        case .patch?: return try patch(request)
+        case .delete?: return try delete(request)
+        case .deletecollection?: return try deleteCollection(request)
         default:
             throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
         }
@@ -38,27 +43,43 @@ struct ResourceHandler: Sendable {
 
     /// The key a named request addresses.
     var key: ObjectKey {
-        ObjectKey(namespace: definition.namespaced ? (info.namespace ?? "") : "", name: info.name ?? "")
+        ObjectKey(namespace: definition.namespaced ? info.namespace : "", name: info.name)
     }
 
     /// The namespace a collection request is scoped to (nil: all namespaces).
     var listNamespace: String? {
-        definition.namespaced ? info.namespace : nil
+        definition.namespaced && !info.namespace.isEmpty ? info.namespace : nil
     }
 
-    /// Whether the client's Accept puts protobuf first and this kind has a protobuf codec.
-    func wantsProtobuf(_ request: SimRequest) -> Bool {
-        guard KubeProtobuf.supports(definition), let accept = request.header("accept") else { return false }
-        let first = accept.split(separator: ",").first.map { String($0).trimmingSpaces } ?? ""
-        return first == KubeProtobuf.mediaType
+    /// The subresource the request addresses, nil for the object itself.
+    var subresource: String? {
+        info.subresource.isEmpty ? nil : info.subresource
     }
 
-    /// An object answer in the negotiated encoding.
-    func objectResponse(_ status: Int, _ object: StoredObject, _ request: SimRequest) -> SimResponse {
-        if wantsProtobuf(request) {
-            return .full(status: status, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMap(object))
+    /// The request's selectors, validated for this resource.
+    func selectors() throws(Status) -> Selectors {
+        try Selectors(label: info.options.labelSelector, field: info.options.fieldSelector, definition: definition)
+    }
+
+    /// The representation the client's Accept asks for.
+    /// - Throws: 406 NotAcceptable when none can be produced.
+    func representation(_ request: SimRequest) throws(Status) -> Representation {
+        guard let chosen = Representation.negotiate(request.header("accept"), protobufCapable: KubeProtobuf.supports(definition)) else {
+            throw Status.notAcceptable("the server was unable to respond with a content type that the client supports")
         }
-        return .json(status, object.bytes)
+        return chosen
+    }
+
+    /// An object answer in the negotiated encoding (JSON when negotiation fails late).
+    func objectResponse(_ status: Int, _ object: StoredObject, _ request: SimRequest) -> SimResponse {
+        switch (try? representation(request)) ?? .json {
+        case .protobuf:
+            return .full(status: status, headers: [("Content-Type", KubeProtobuf.mediaType)], body: KubeProtobuf.encodeConfigMap(object))
+        case .partialMetadata:
+            return .json(status, Representation.partialMetadata(object))
+        case .json:
+            return .json(status, object.bytes)
+        }
     }
 
     /// Waits for a "not older than N" read: returns when the store has reached N, or throws

@@ -141,6 +141,7 @@ struct JSONParser {
         }
     }
 
+    /// A number in RFC 8259 grammar, kept as written.
     private mutating func parseNumber() throws(SyntaxError) -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -164,6 +165,8 @@ struct JSONParser {
         return .number(String(decoding: bytes[start..<index], as: UTF8.self))
     }
 
+    /// A string literal with its escapes resolved; lone surrogates become U+FFFD, as Go
+    /// decodes them.
     private mutating func parseString() throws(SyntaxError) -> String {
         index += 1
         var scalars: [UInt8] = []

@@ -35,6 +35,7 @@ enum StrategicMergePatch {
         return .object(mergeObject(patchObject, into: target.objectValue ?? JSONObject()))
     }
 
+    /// Merges a patch map into an original map, honouring the map-level directives.
     private static func mergeObject(_ patch: JSONObject, into original: JSONObject) -> JSONObject {
         if patch.string("$patch") == "replace" {
             var replaced = patch
@@ -97,6 +98,8 @@ enum StrategicMergePatch {
         return mergeKeys[field]
     }
 
+    /// Merges a patch list into an original list: by merge key when the field has one, as a
+    /// set for `finalizers`, else replaced.
     private static func mergeList(field: String, patch: [JSONValue], original: [JSONValue]) -> [JSONValue] {
         if patch.contains(where: { $0.objectValue?.string("$patch") == "replace" }) {
             return patch.filter { $0.objectValue?.string("$patch") != "replace" }.map(stripDirectives)

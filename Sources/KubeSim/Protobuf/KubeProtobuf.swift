@@ -23,6 +23,8 @@ enum KubeProtobuf {
 
     // MARK: Envelope
 
+    /// `k8s\0` + runtime.Unknown around `raw`, with empty contentEncoding and contentType as
+    /// the API server writes them.
     static func envelope(apiVersion: String, kind: String, raw: [UInt8]) -> [UInt8] {
         var unknown = ProtobufWriter()
         unknown.message(1) { typeMeta in
@@ -164,6 +166,8 @@ enum KubeProtobuf {
         return metadata
     }
 
+    /// ObjectMeta as Go's generated marshaller writes it: strings and generation always,
+    /// creationTimestamp always (zero when absent), optional fields only when set.
     private static func encodeObjectMeta(_ metadata: JSONObject, into message: inout ProtobufWriter) {
         for (field, name) in [(1, "name"), (2, "generateName"), (3, "namespace"), (4, "selfLink"), (5, "uid"), (6, "resourceVersion")] {
             message.string(field, metadata.string(name) ?? "")

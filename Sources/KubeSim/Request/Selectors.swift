@@ -1,76 +1,43 @@
 import KubeAPI
 
-/// The label and field selectors of one request, resolved against a resource's field labels.
+/// The label and field selectors of one request, checked against one resource: KubeAPI's
+/// `LabelSelector` and `FieldSelector` (parsed by `RequestInfo` with the API server's 400s),
+/// the field selector validated for the kind (`field label not supported: …` and the other
+/// API server wordings) and bound to the positions of the kind's precomputed field values.
 ///
-/// Seam to KubeAPI's `LabelSelector`/`FieldSelector`: parsing and matching are delegated to
-/// them once they land on main; until then a small internal parser covers the documented
-/// grammar. Value type; `matches` is pure.
+/// Value type; `matches` is pure and allocation-free apart from the field lookups.
 struct Selectors: Sendable {
-    var label: LabelMatcher?
-    /// Field requirements: index into the object's `fieldValues`, operator, value.
-    var field: [FieldRequirement] = []
+    var label: LabelSelector = .everything
+    var field: FieldSelector = .everything
+    /// For each field the selector names: its index in `StoredObject.fieldValues`.
+    private var fieldIndex: [String: Int] = [:]
 
-    var isEmpty: Bool { label == nil && field.isEmpty }
+    var isEmpty: Bool { label.isEverything && field.isEverything }
 
-    struct FieldRequirement: Sendable {
-        var index: Int
-        var label: String
-        var equals: Bool
-        var value: String
-    }
-
+    /// No selection: everything matches.
     init() {}
 
-    /// Parses `labelSelector` and `fieldSelector` query values for `definition`.
-    /// - Throws: 400 BadRequest for malformed selectors and unsupported field labels.
-    init(labelSelector: String?, fieldSelector: String?, definition: ResourceDefinition) throws(Status) {
-        if let labelSelector, !labelSelector.trimmingSpaces.isEmpty {
-            label = try LabelMatcher(parsing: labelSelector)
-        }
-        if let fieldSelector, !fieldSelector.trimmingSpaces.isEmpty {
-            let labels = definition.fieldLabels
-            for term in fieldSelector.split(separator: ",", omittingEmptySubsequences: true) {
-                let text = String(term).trimmingSpaces
-                let parsed: (String, Bool, String)
-                if let range = text.range(of: "!=") {
-                    parsed = (String(text[..<range.lowerBound]), false, String(text[range.upperBound...]))
-                } else if let range = text.range(of: "==") {
-                    parsed = (String(text[..<range.lowerBound]), true, String(text[range.upperBound...]))
-                } else if let range = text.range(of: "=") {
-                    parsed = (String(text[..<range.lowerBound]), true, String(text[range.upperBound...]))
-                } else {
-                    throw Status.badRequest("invalid field selector: invalid selector: '\(fieldSelector)'; can't understand '\(text)'")
-                }
-                let key = parsed.0.trimmingSpaces
-                guard let canonical = definition.canonicalFieldLabel(key),
-                      let index = labels.firstIndex(of: canonical) else {
-                    throw Status.badRequest("field label not supported: \(key)")
-                }
-                field.append(FieldRequirement(index: index, label: canonical, equals: parsed.1, value: parsed.2.trimmingSpaces))
-            }
+    /// - Throws: 400 BadRequest for a field the kind does not support.
+    init(label: LabelSelector, field: FieldSelector, definition: ResourceDefinition) throws(Status) {
+        self.label = label
+        self.field = try field.validated(
+            for: definition.resource, customFields: definition.isCustom ? definition.customFieldLabels : nil,
+            namespaced: definition.namespaced)
+        let labels = definition.fieldLabels
+        for name in self.field.fields {
+            if let index = labels.firstIndex(of: name) { fieldIndex[name] = index }
         }
     }
 
+    /// Whether the object passes every field requirement and the label selector.
     func matches(_ object: StoredObject) -> Bool {
-        for requirement in field {
-            let value = requirement.index < object.fieldValues.count ? object.fieldValues[requirement.index] : ""
-            if (value == requirement.value) != requirement.equals { return false }
+        if !field.isEverything {
+            let matched = field.matches { name in
+                guard let index = fieldIndex[name], index < object.fieldValues.count else { return nil }
+                return object.fieldValues[index]
+            }
+            if !matched { return false }
         }
-        if let label, !label.matches(object.labels) { return false }
-        return true
-    }
-
-    /// The name a `metadata.name=x` requirement pins the request to, if any.
-    var pinnedName: String? {
-        field.first { $0.label == "metadata.name" && $0.equals }?.value
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while slice.first == " " { slice.removeFirst() }
-        while slice.last == " " { slice.removeLast() }
-        return String(slice)
+        return label.matches(object.labels)
     }
 }

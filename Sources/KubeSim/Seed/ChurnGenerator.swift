@@ -6,7 +6,8 @@ import Synchronization
 /// spread over the namespaces that exist.
 ///
 /// Runs one task; `start` replaces a running generator, `stop` ends it (both thread-safe).
-/// The pacing sleeps are the generator's rate, not synchronisation.
+/// The pacing sleeps are the generator's rate, not synchronisation; on a machine too slow for
+/// the rate it writes as fast as it can between short sleeps.
 final class ChurnGenerator: Sendable {
     private let store: ObjectStore
     private let task = Mutex<Task<Void, Never>?>(nil)
@@ -18,21 +19,29 @@ final class ChurnGenerator: Sendable {
 
     var writes: Int { writeCount.load(ordering: .relaxed) }
 
+    /// Starts (or restarts) writing at `writesPerSecond`; 0 or less only stops.
     func start(writesPerSecond: Int) {
         stop()
         guard writesPerSecond > 0 else { return }
         let newTask = Task { [self] in
+            // A token bucket holding at most 100 ms of writes: a generator that falls behind
+            // (a loaded machine) drops the backlog instead of looping without yielding, which
+            // would starve the server's own tasks.
             let clock = ContinuousClock()
-            let started = clock.now
-            var done = 0
+            let rate = Double(writesPerSecond)
+            var credit = 0.0
+            var last = clock.now
             var sequence = 0
             while !Task.isCancelled {
-                let elapsed = clock.now - started
-                let due = Int(Double(writesPerSecond) * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-                while done < due, !Task.isCancelled {
+                let now = clock.now
+                let elapsed = now - last
+                last = now
+                credit = min(credit + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+                             max(1, rate / 10))
+                while credit >= 1, !Task.isCancelled {
                     sequence += 1
                     writeOnce(sequence)
-                    done += 1
+                    credit -= 1
                 }
                 try? await Task.sleep(for: .milliseconds(10))
             }
@@ -40,6 +49,7 @@ final class ChurnGenerator: Sendable {
         task.withLock { $0 = newTask }
     }
 
+    /// Stops writing; writes already made stay.
     func stop() {
         let running = task.withLock { task -> Task<Void, Never>? in
             defer { task = nil }
@@ -58,6 +68,8 @@ final class ChurnGenerator: Sendable {
         }
     }
 
+    /// One write: 15% creates `churn-<n>`, 15% deletes a churn configmap, 10% flips a pod's
+    /// phase through `/status`, the rest update a configmap's data. Conflicts are skipped.
     private func writeOnce(_ sequence: Int) {
         let namespaces = namespaces()
         guard let namespace = namespaces.randomElement() else { return }

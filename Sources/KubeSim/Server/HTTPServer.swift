@@ -28,6 +28,8 @@ final class HTTPServer: Sendable {
         var port = 0
     }
     private let state = Mutex(State())
+    /// How long a connection to be closed waits for the client to close it first.
+    static let lingerTimeout: Duration = .seconds(10)
 
     init(router: SimRouter, group: any EventLoopGroup, logger: Logger, maximumBodyBytes: Int, sslContext: NIOSSLContext?) {
         self.router = router
@@ -40,6 +42,8 @@ final class HTTPServer: Sendable {
     var port: Int { state.withLock { $0.port } }
 
     /// Binds and starts accepting; returns once the socket is bound.
+    /// Binds and starts accepting; returns once the socket is bound. Each accepted
+    /// connection gets TLS (when configured) and NIO's HTTP/1.1 server pipeline.
     func start(host: String, port: Int) async throws {
         let sslContext = self.sslContext
         let serverChannel = try await ServerBootstrap(group: group)
@@ -76,6 +80,7 @@ final class HTTPServer: Sendable {
         }
     }
 
+    /// Closes the listener and every open connection, then waits for their tasks to end.
     func shutdown() async {
         let (server, task, connections) = state.withLock { state in
             (state.serverChannel, state.acceptTask, Array(state.connections.values))
@@ -85,6 +90,8 @@ final class HTTPServer: Sendable {
         await task?.value
     }
 
+    /// Serves one connection: request after request until the client closes, a response says
+    /// `Connection: close`, a body is too large (413, then close) or a watch is dropped.
     private func serve(_ connection: Connection) async {
         let channel = connection.channel
         let id = ObjectIdentifier(channel)
@@ -95,6 +102,20 @@ final class HTTPServer: Sendable {
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
+                    let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+                    if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                        if declaredLength > maximumBodyBytes {
+                            // Refuse before the body is sent; the client will not send it.
+                            let status = Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)")
+                            _ = try await write(.json(status.code, status.jsonBytes, headers: [("Connection", "close")]),
+                                                for: head, to: outbound, channel: channel)
+                            await linger(parts: &parts, channel: channel)
+                            return
+                        }
+                        // curl asks before sending a large body; answer at once instead of
+                        // making it wait a second.
+                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
+                    }
                     var body: [UInt8] = []
                     var tooLarge = false
                     reading: while let next = try await parts.next() {
@@ -114,7 +135,8 @@ final class HTTPServer: Sendable {
                     }
                     let response: SimResponse
                     if tooLarge {
-                        response = .status(Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)"))
+                        let status = Status.requestEntityTooLarge("Request entity too large: limit is \(maximumBodyBytes)")
+                        response = .json(status.code, status.jsonBytes, headers: [("Connection", "close")])
                     } else {
                         let request = SimRequest(
                             method: head.method.rawValue, uri: head.uri,
@@ -122,12 +144,27 @@ final class HTTPServer: Sendable {
                         response = await router.handle(request)
                     }
                     let keepAlive = try await write(response, for: head, to: outbound, channel: channel)
-                    if !keepAlive || tooLarge { return }
+                    if !keepAlive || tooLarge {
+                        await linger(parts: &parts, channel: channel)
+                        return
+                    }
                 }
             }
         } catch {
             logger.trace("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Before closing a connection: closing now would drop response bytes NIO has not written
+    /// yet (a channel's close fails its pending writes), so let the client, which was told
+    /// `Connection: close`, close first; give up after `lingerTimeout`.
+    private func linger(parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, channel: any Channel) async {
+        let guardTask = Task {
+            try? await Task.sleep(for: HTTPServer.lingerTimeout)
+            channel.close(promise: nil)
+        }
+        while (try? await parts.next()) != nil {}
+        guardTask.cancel()
     }
 
     /// Writes one response; returns whether the connection may serve another request.
@@ -149,13 +186,28 @@ final class HTTPServer: Sendable {
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
             }
             try await outbound.write(.end(nil))
+            return request.isKeepAlive && !extra.contains { $0.0 == "Connection" && $0.1 == "close" }
+        case .stream(let status, let extra, let body):
+            for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            if !request.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+            try await outbound.write(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+            if request.method != .HEAD {
+                try await body { bytes in
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+                }
+            }
+            try await outbound.write(.end(nil))
             return request.isKeepAlive
         case .watch(let session):
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Transfer-Encoding", value: "chunked")
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers)))
             // The client leaving ends the watch even when no event is due.
-            channel.closeFuture.whenComplete { _ in session.abort() }
+            // Weak: on a keep-alive connection the callback outlives the watch, and the session
+            // holds its replay (possibly every object of the resource).
+            channel.closeFuture.whenComplete { [weak session] _ in session?.abort() }
+            session.onAbort { channel.close(promise: nil) }
             await session.run { bytes in
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
             }

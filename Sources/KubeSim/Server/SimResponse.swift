@@ -3,6 +3,9 @@ import KubeAPI
 /// What a handler answers: a complete body, or a watch stream the server writes chunk by chunk.
 enum SimResponse: Sendable {
     case full(status: Int, headers: [(String, String)], body: [UInt8])
+    /// A large body produced in pieces (LIST), written chunked under back-pressure so a
+    /// 300k-object list never sits in memory twice.
+    case stream(status: Int, headers: [(String, String)], body: @Sendable (_ emit: ([UInt8]) async throws -> Void) async throws -> Void)
     case watch(WatchSession)
 
     /// A JSON body with the given status.

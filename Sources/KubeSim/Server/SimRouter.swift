@@ -10,8 +10,8 @@ import Logging
 /// 3. Authentication and authorization go HERE when the TokenReview/SubjectAccessReview issue
 ///    lands: authenticate the bearer token or client certificate into a user, then check
 ///    `(user, verb, group, resource, namespace, name)` against the policy table and answer
-///    401/403 `Status` before any handler runs. `ResourceRequest` already carries the
-///    attributes an authorizer needs.
+///    401/403 `Status` before any handler runs. `RequestInfo` already carries the attributes
+///    an authorizer needs.
 /// 4. Non-resource paths (`/version`, `/api`, `/apis…`, `/openapi…`, health).
 /// 5. Resource paths → counters → the verb's handler.
 struct SimRouter: Sendable {
@@ -27,6 +27,19 @@ struct SimRouter: Sendable {
             counters.increment(verb: "sim", resource: "")
             return await control.handle(request)
         }
+        // Decode as the API server does (KubeAPI's RequestInfo: path grammar, verb, list
+        // options with their 400/422s). Count first: a request reached the upstream even when
+        // a fault or a bad query answers it.
+        let decoded: Result<RequestInfo, Status> = Result { () throws(Status) -> RequestInfo in
+            try RequestInfo(method: request.method, uri: request.uri)
+        }
+        let rawPath = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let resolved = (try? decoded.get()) ?? (try? RequestInfo(method: request.method, uri: rawPath))
+        var definition: ResourceDefinition?
+        if let resolved, resolved.isResourceRequest, let found = store.definition(for: resolved.groupVersionResource) {
+            definition = found
+            counters.increment(verb: resolved.verb?.rawValue ?? request.method.lowercased(), resource: resolved.groupVersionResource.groupResource)
+        }
         if faults.isDown {
             return .status(Status.serviceUnavailable("the server is currently unable to handle the request"))
         }
@@ -35,17 +48,18 @@ struct SimRouter: Sendable {
             counters.increment(verb: "discovery", resource: "")
             return discovery
         }
-        guard let info = ResourceRequest(method: request.method, path: request.path, query: request.queryValue) else {
+        guard let resolved, resolved.isResourceRequest, let definition else {
             return .status(Status.pathNotFound())
         }
-        guard let definition = store.definition(for: info.groupVersionResource) else {
+        let info: RequestInfo
+        switch decoded {
+        case .success(let value): info = value
+        case .failure(let status): return .status(status)
+        }
+        if !definition.namespaced, !info.namespace.isEmpty, info.resource != "namespaces" {
             return .status(Status.pathNotFound())
         }
-        counters.increment(verb: info.verb, resource: info.groupVersionResource.groupResource)
-        if definition.namespaced == false, info.namespace != nil, info.resource != "namespaces" {
-            return .status(Status.pathNotFound())
-        }
-        if let subresource = info.subresource, !definition.subresources.contains(subresource) {
+        if !info.subresource.isEmpty, !definition.subresources.contains(info.subresource) {
             return .status(Status.pathNotFound())
         }
         let handler = ResourceHandler(store: store, faults: faults, configuration: configuration, definition: definition, info: info)

@@ -10,6 +10,7 @@ struct EventHistory: Sendable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// Adds the newest event; its resourceVersion must exceed every stored one.
     mutating func append(_ event: StoreEvent) {
         if count == storage.count {
             // Full: unroll into a bigger array so the oldest is at index 0 again.
@@ -24,6 +25,7 @@ struct EventHistory: Sendable {
         count += 1
     }
 
+    /// Removes and returns the oldest event (nil when empty).
     mutating func removeOldest() -> StoreEvent? {
         guard count > 0 else { return nil }
         let event = storage[head]

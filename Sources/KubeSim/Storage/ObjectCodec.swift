@@ -18,6 +18,8 @@ enum ObjectCodec {
     /// Members whose value is a Go map, encoded with sorted keys.
     static let mapFields: Set<String> = ["data", "binaryData", "stringData"]
 
+    /// The stored form of `object` at `resourceVersion` (which the caller has already put in
+    /// `metadata.resourceVersion`): canonical member order, bytes, key, labels, field values.
     static func encode(_ object: JSONObject, definition: ResourceDefinition, resourceVersion: UInt64) -> StoredObject {
         var object = object
         let bytes: [UInt8]
@@ -64,24 +66,25 @@ enum ObjectCodec {
     }
 
     /// Values of the definition's field labels, as the API server's `GetAttrs` renders them:
-    /// strings as they are, booleans and numbers as text, absent as `""` (or `false` for Go bools).
+    /// the first present path of the field's value source (strings as they are, booleans and
+    /// numbers as text), else the source's absent value (`""`, or `false` for Go bools).
     static func fieldValues(of object: JSONValue, definition: ResourceDefinition) -> [String] {
         definition.fieldLabels.map { label in
-            let path = definition.fieldValuePaths[label] ?? label
-            let value = object.value(atPath: path.split(separator: "."))
-            switch value {
-            case .string(let text)?: return text
-            case .bool(let flag)?: return flag ? "true" : "false"
-            case .number(let text)?: return text
-            case .array(let items)?:
-                // status.podIPs: the IPs joined, as the pod registry does.
-                return items.compactMap { $0.objectValue?.string("ip") ?? $0.stringValue }.joined(separator: ",")
-            default:
-                return definition.booleanFields.contains(label) ? "false" : ""
+            let source = definition.valueSource(of: label)
+            for path in source.paths {
+                switch object.value(atPath: path.map { Substring($0) }) {
+                case .string(let text)? where !text.isEmpty: return text
+                case .bool(let flag)?: return flag ? "true" : "false"
+                case .number(let text)?: return text
+                default: continue
+                }
             }
+            return source.absentValue
         }
     }
 
+    /// A built-in object in Go struct order: `kind`, `apiVersion`, `metadata` (ObjectMeta
+    /// order, labels and annotations sorted), map fields sorted, the rest as written.
     static func canonicalTyped(_ object: JSONObject) -> JSONObject {
         var result = object
         if var metadata = object.object("metadata") {
@@ -104,6 +107,7 @@ enum ObjectCodec {
         return .object(object)
     }
 
+    /// Every object's keys sorted, at every depth (Go's encoding of `map[string]any`).
     static func sortedRecursively(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(var object):

@@ -1,15 +1,5 @@
 import KubeAPI
 
-/// One page of a LIST, read from one consistent resourceVersion.
-struct ListPage: Sendable {
-    var resourceVersion: UInt64
-    var items: [StoredObject]
-    /// The last key returned when more items follow (the continue token starts after it).
-    var lastKey: ObjectKey?
-    /// Items after this page, when the request had no selector (the API server's rule).
-    var remainingItemCount: Int?
-}
-
 /// Reads: GET and LIST at the current or an exact past resourceVersion.
 extension ObjectStore {
     /// The oldest resourceVersion a read of `resource` can be served at.
@@ -26,12 +16,13 @@ extension ObjectStore {
     ///
     /// - Parameters:
     ///   - at: the resourceVersion to read at, nil for the current one.
-    ///   - after: continue after this key (exclusive).
+    ///   - from: start at this key (inclusive; a continue token's start key is the last key
+    ///     returned plus NUL, so it selects exactly the keys after it).
     ///   - limit: page size; nil or 0 for everything.
     /// - Throws: 410 Expired when `at` is older than the retained history.
     func list(
         _ resource: GroupVersionResource, namespace: String?, selectors: Selectors,
-        at requested: UInt64?, after: ObjectKey?, limit: Int?
+        at requested: UInt64?, from start: ObjectKey?, limit: Int?
     ) throws(Status) -> ListPage {
         let result: Result<ListPage, Status> = state.withLock { state in
             guard let resourceState = state.resources[resource] else {
@@ -45,8 +36,8 @@ extension ObjectStore {
             let pageLimit = (limit ?? 0) > 0 ? limit! : Int.max
             var items: [StoredObject] = []
             if pageLimit != Int.max { items.reserveCapacity(min(pageLimit, resourceState.liveCount)) }
-            let start: ObjectKey? = after ?? namespace.map { ObjectKey(namespace: $0, name: "") }
-            var cursor = resourceState.keys.keys(from: start, inclusive: after == nil)
+            let first: ObjectKey? = start ?? namespace.map { ObjectKey(namespace: $0, name: "") }
+            var cursor = resourceState.keys.keys(from: first, inclusive: true)
             var lastKey: ObjectKey?
             var hasMore = false
             var nextKey: ObjectKey?

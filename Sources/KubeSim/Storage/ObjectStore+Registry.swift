@@ -19,6 +19,11 @@ extension ObjectStore.State {
         }
     }
 
+    /// POST: the registry's create. In order: type meta matches the endpoint; the namespace
+    /// comes from the path (400 if the body names another); `generateName` gets 5 random
+    /// characters; uid, creationTimestamp and generation are set, client-sent server fields
+    /// dropped; the kind's defaults and validation (422) apply; the namespace must exist (404)
+    /// and not be terminating (403); the name must be free (409 AlreadyExists). Then ADDED.
     mutating func create(
         _ resource: GroupVersionResource, namespace: String?, object input: JSONObject,
         options: WriteOptions, historyLimit: Int
@@ -81,6 +86,12 @@ extension ObjectStore.State {
         return commit(.added, object: object, previous: nil, in: resource, historyLimit: historyLimit)
     }
 
+    /// PUT and PATCH: the registry's update. A stated resourceVersion must be the current one
+    /// (409 Conflict); none means unconditional. uid, creationTimestamp, deletion fields,
+    /// generation and namespace are the server's; with a status subresource, the object
+    /// endpoint keeps the old status and `/status` changes only status. generation moves when
+    /// anything but metadata and status changes. A no-op writes nothing (same RV, no event).
+    /// Emptying the finalizers of an object being deleted deletes it.
     mutating func update(
         _ resource: GroupVersionResource, key: ObjectKey, options: WriteOptions, historyLimit: Int,
         transform: (StoredObject) throws(Status) -> JSONObject
@@ -151,7 +162,8 @@ extension ObjectStore.State {
         if definition.hasGeneration, options.subresource == nil {
             var oldSpec = old
             var newSpec = object
-            for strip in ["metadata", "status", "kind", "apiVersion"] {
+            // Without a status subresource every change but metadata is a spec change.
+            for strip in ["metadata", "kind", "apiVersion"] + (hasStatus ? ["status"] : []) {
                 oldSpec[strip] = nil
                 newSpec[strip] = nil
             }
@@ -173,6 +185,10 @@ extension ObjectStore.State {
         return .updated(commit(.modified, object: object, previous: current, in: resource, historyLimit: historyLimit))
     }
 
+    /// DELETE: preconditions (409), then either mark for deletion when finalizers are pending
+    /// (deletionTimestamp now, deletionGracePeriodSeconds 0, generation+1, MODIFIED; a second
+    /// delete changes nothing) or remove (DELETED at a new RV). Pods are removed at once, as if
+    /// deleted with a zero grace period: KubeSim runs no kubelet to finish a graceful delete.
     mutating func delete(
         _ resource: GroupVersionResource, key: ObjectKey, preconditions: Preconditions, options: WriteOptions,
         historyLimit: Int

@@ -1,34 +1,5 @@
 import KubeAPI
 
-/// What an update did.
-enum UpdateOutcome: Sendable {
-    /// Written at a new resourceVersion.
-    case updated(StoredObject)
-    /// The new state equals the stored one: nothing written, no event (the API server's no-op).
-    case unchanged(StoredObject)
-    /// The update emptied the finalizers of an object being deleted, so it was deleted; the
-    /// answer is the delete's (carrying the last stored state).
-    case deleted(StoredObject)
-}
-
-/// What a delete did.
-enum DeleteOutcome: Sendable {
-    /// Removed; carries the last stored state.
-    case deleted(StoredObject)
-    /// Finalizers pending: marked with `deletionTimestamp`, still present.
-    case pending(StoredObject)
-}
-
-/// Options every write takes.
-struct WriteOptions: Sendable {
-    /// `dryRun=All`: validate and answer, store nothing.
-    var dryRun = false
-    /// Keep a created object's `status` (seeding); the API server resets it.
-    var preserveStatus = false
-    /// Which subresource the update is for (`status`), nil for the object itself.
-    var subresource: String?
-}
-
 /// Create, update and delete, with the registry's rules (store.go): names, namespaces,
 /// preconditions, generation, finalizers. All run inside the store's lock.
 extension ObjectStore {
@@ -69,23 +40,22 @@ extension ObjectStore {
         let limit = historyLimit
         return try state.withLock { state -> Result<[DeleteOutcome], Status> in
             Result { () throws(Status) -> [DeleteOutcome] in
-                guard let resourceState = state.resources[resource] else { throw Status.pathNotFound() }
-                let start = namespace.map { ObjectKey(namespace: $0, name: "") }
-                var targets: [ObjectKey] = []
-                for key in resourceState.keys.keys(from: start) {
-                    if let namespace, key.namespace != namespace { break }
-                    if let object = resourceState.current(key), selectors.matches(object) { targets.append(key) }
-                }
+                // Collect first, in a scope of its own: a copy of the resource state alive during
+                // the deletes would make the first of them copy every chain (copy-on-write).
+                let targets = try { () throws(Status) -> [ObjectKey] in
+                    guard let resourceState = state.resources[resource] else { throw Status.pathNotFound() }
+                    let start = namespace.map { ObjectKey(namespace: $0, name: "") }
+                    var targets: [ObjectKey] = []
+                    for key in resourceState.keys.keys(from: start) {
+                        if let namespace, key.namespace != namespace { break }
+                        if let object = resourceState.current(key), selectors.matches(object) { targets.append(key) }
+                    }
+                    return targets
+                }()
                 return try targets.map { key throws(Status) in
                     try state.delete(resource, key: key, preconditions: Preconditions(), options: options, historyLimit: limit)
                 }
             }
         }.get()
     }
-}
-
-/// DeleteOptions.preconditions.
-struct Preconditions: Sendable {
-    var uid: String?
-    var resourceVersion: String?
 }

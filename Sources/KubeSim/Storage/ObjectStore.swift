@@ -29,8 +29,11 @@ final class ObjectStore: Sendable {
         var continuation: CheckedContinuation<Bool, Never>
     }
 
+    /// Everything stored; see the type's comment for what the lock covers.
     let state: Mutex<State>
+    /// Events kept per resource (`Configuration.historyLimit`).
     let historyLimit: Int
+    /// Items queued per watcher before it is closed (`Configuration.watchQueueLimit`).
     let watchQueueLimit: Int
 
     init(definitions: [ResourceDefinition], historyLimit: Int, watchQueueLimit: Int) {

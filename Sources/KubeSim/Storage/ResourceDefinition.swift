@@ -17,15 +17,9 @@ struct ResourceDefinition: Sendable {
     /// A custom resource: LIST items keep `kind`/`apiVersion`, objects encode with sorted keys
     /// (the API server's unstructured encoding), DELETE answers the object.
     var isCustom = false
-    /// Field labels beyond `metadata.name` and `metadata.namespace`, sorted.
-    var extraFieldLabels: [String] = []
-    /// Aliases of field labels (`spec.host` → `spec.nodeName`).
-    var fieldAliases: [String: String] = [:]
-    /// The JSON path a field label reads when it is not the label itself (`source` →
-    /// `source.component` for events).
-    var fieldValuePaths: [String: String] = [:]
-    /// Field labels whose absent value reads as `false` rather than `""` (Go bools).
-    var booleanFields: Set<String> = []
+    /// A custom resource's `selectableFields` (JSON paths such as `spec.color`); built-in kinds
+    /// take theirs from KubeAPI's `SelectableFields`.
+    var customFieldLabels: [String] = []
     /// Subresources served (`status`, `scale`, `log`).
     var subresources: [String] = []
     /// DELETE answers the deleted object instead of a `Status` (`ReturnDeletedObject`).
@@ -41,60 +35,19 @@ struct ResourceDefinition: Sendable {
 
     var apiVersion: String { resource.groupVersion }
 
-    /// Every field label the resource's field selectors accept, sorted: the index of a label in
-    /// this array is the index of its value in `StoredObject.fieldValues`.
+    /// Every field a field selector may name for this resource (after aliases), sorted: the
+    /// index of a field here is the index of its value in `StoredObject.fieldValues`.
     var fieldLabels: [String] {
-        (["metadata.name", "metadata.namespace"] + extraFieldLabels).sorted()
+        let extra = isCustom ? customFieldLabels : (SelectableFields.fields(for: resource) ?? [])
+        return Array(Set(["metadata.name", "metadata.namespace"] + extra)).sorted()
     }
 
-    /// The label a selector's key means, after aliases; nil when unsupported.
-    func canonicalFieldLabel(_ label: String) -> String? {
-        let resolved = fieldAliases[label] ?? label
-        return fieldLabels.contains(resolved) ? resolved : nil
-    }
-}
-
-/// The custom resource a test installs at run time, as a CustomResourceDefinition would.
-public struct CustomResourceDefinition: Sendable, Hashable {
-    public var group: String
-    public var version: String
-    public var kind: String
-    public var plural: String
-    public var singular: String
-    public var namespaced: Bool
-    public var shortNames: [String]
-    /// JSON paths (`spec.color`) usable in field selectors, as the CRD's `selectableFields`.
-    public var selectableFields: [String]
-    /// Serve a `/status` subresource (status changes only through it; generation on spec).
-    public var hasStatusSubresource: Bool
-
-    public init(
-        group: String, version: String, kind: String, plural: String, singular: String? = nil,
-        namespaced: Bool = true, shortNames: [String] = [], selectableFields: [String] = [],
-        hasStatusSubresource: Bool = false
-    ) {
-        self.group = group
-        self.version = version
-        self.kind = kind
-        self.plural = plural
-        self.singular = singular ?? kind.lowercased()
-        self.namespaced = namespaced
-        self.shortNames = shortNames
-        self.selectableFields = selectableFields
-        self.hasStatusSubresource = hasStatusSubresource
-    }
-
-    /// The CRD's resource, for requests and the in-process object API.
-    public var resource: GroupVersionResource {
-        GroupVersionResource(group: group, version: version, resource: plural)
-    }
-
-    var definition: ResourceDefinition {
-        ResourceDefinition(
-            resource: resource, kind: kind, singularName: singular, namespaced: namespaced,
-            shortNames: shortNames, categories: ["all"], isCustom: true,
-            extraFieldLabels: selectableFields.sorted(),
-            subresources: hasStatusSubresource ? ["status"] : [],
-            deleteReturnsObject: true, hasGeneration: true)
+    /// Where a field's value lives in an object and what it reads as when absent, as the API
+    /// server's `GetAttrs` renders it.
+    func valueSource(of field: String) -> SelectableFields.ValueSource {
+        if isCustom {
+            return SelectableFields.ValueSource(paths: [field.split(separator: ".").map(String.init)])
+        }
+        return SelectableFields.valueSource(of: field, for: resource)
     }
 }

@@ -66,6 +66,7 @@ enum ResourceStrategy {
     }
 
     /// Rules applied to every update of a built-in kind.
+    /// Rules applied to every update of a built-in kind (secrets fold `stringData` in).
     static func prepareForUpdate(_ object: inout JSONObject, definition: ResourceDefinition) {
         if definition.kind == "Secret" { mergeStringData(&object) }
     }

@@ -38,6 +38,7 @@ struct SortedKeys: Sendable {
 
     func contains(_ key: ObjectKey) -> Bool { locate(key).found }
 
+    /// Adds `key` (no-op when present); splits a chunk that grows past `maximumChunk`.
     mutating func insert(_ key: ObjectKey) {
         if chunks.isEmpty {
             chunks = [[key]]
@@ -56,6 +57,7 @@ struct SortedKeys: Sendable {
         }
     }
 
+    /// Removes `key` (no-op when absent); drops a chunk left empty.
     mutating func remove(_ key: ObjectKey) {
         let place = locate(key)
         guard place.found else { return }

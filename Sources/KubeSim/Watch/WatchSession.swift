@@ -1,4 +1,5 @@
 import KubeAPI
+import Synchronization
 
 /// Writes one watch response: the replay (synthetic ADDEDs or resumed history), the optional
 /// initial-events-end bookmark, then live events and bookmarks until the deadline, a drop,
@@ -11,27 +12,47 @@ import KubeAPI
 final class WatchSession: Sendable {
     let store: ObjectStore
     let faults: Faults
+    /// The registration without its replay (which `pendingReplay` holds until it is written).
     let registration: WatchRegistration?
+    /// The replay, taken once by `run`, so the objects it names are not retained for the
+    /// watch's whole life.
+    private let pendingReplay: Mutex<[(WatchEventType, StoredObject)]>
     /// A 410 to send as an ERROR event instead of streaming.
     let expired: Status?
     let deadline: ContinuousClock.Instant?
     let bookmarkInterval: Duration
+    /// Objects are written as PartialObjectMetadata (metadata-only watchers).
+    let partialMetadata: Bool
+    static let replayBatchBytes = 64 * 1024
 
     init(
         store: ObjectStore, faults: Faults, registration: WatchRegistration?, expired: Status?,
-        deadline: ContinuousClock.Instant?, bookmarkInterval: Duration
+        deadline: ContinuousClock.Instant?, bookmarkInterval: Duration, partialMetadata: Bool = false
     ) {
         self.store = store
         self.faults = faults
-        self.registration = registration
+        var stripped = registration
+        pendingReplay = Mutex(stripped?.replay ?? [])
+        stripped?.replay = []
+        self.registration = stripped
         self.expired = expired
         self.deadline = deadline
         self.bookmarkInterval = bookmarkInterval
+        self.partialMetadata = partialMetadata
+    }
+
+    private func body(_ object: StoredObject) -> [UInt8] {
+        partialMetadata ? Representation.partialMetadata(object) : object.bytes
     }
 
     /// Stops the stream now (the client's connection closed, or the watch was dropped).
     func abort() {
         registration?.watcher.abort()
+    }
+
+    /// Closes the connection when the watch is aborted (drop fault, slow-watcher overflow).
+    func onAbort(_ handler: @escaping @Sendable () -> Void) {
+        registration?.watcher.onAbort(handler)
     }
 
     /// Whether the watch was dropped rather than ended normally (the server then closes the
@@ -55,13 +76,26 @@ final class WatchSession: Sendable {
             store.removeWatcher(watcher)
         }
         do {
-            for (type, object) in registration.replay {
+            // The replay is written in batches of whole lines (a 100k-object initial list is
+            // not 100k flushes); live events below are flushed one by one.
+            var batch: [UInt8] = []
+            var replay = pendingReplay.withLock { pending in
+                defer { pending = [] }
+                return pending
+            }
+            for (type, object) in replay {
                 if shouldStop(watcher) { return }
-                try await write(WatchSession.line(type: type, object: object.bytes))
+                batch.append(contentsOf: WatchSession.line(type: type, object: body(object)))
+                if batch.count >= WatchSession.replayBatchBytes {
+                    try await write(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            replay = []
             if let end = registration.initialEventsEnd {
-                try await write(WatchSession.line(type: .bookmark, object: bookmarkObject(end, initialEventsEnd: true)))
+                batch.append(contentsOf: WatchSession.line(type: .bookmark, object: bookmarkObject(end, initialEventsEnd: true)))
             }
+            if !batch.isEmpty { try await write(batch) }
             for await item in watcher.items {
                 if shouldStop(watcher) { return }
                 switch item {
@@ -71,7 +105,7 @@ final class WatchSession: Sendable {
                         try? await Task.sleep(until: queuedAt + delay, clock: .continuous)
                         if shouldStop(watcher) { return }
                     }
-                    try await write(WatchSession.line(type: type, object: object.bytes))
+                    try await write(WatchSession.line(type: type, object: body(object)))
                 case .bookmark(let version, let initialEventsEnd):
                     guard watcher.allowBookmarks || initialEventsEnd else { continue }
                     try await write(WatchSession.line(type: .bookmark, object: bookmarkObject(version, initialEventsEnd: initialEventsEnd)))
@@ -97,9 +131,9 @@ final class WatchSession: Sendable {
         let definition = registration!.watcher.definition
         var out: [UInt8] = []
         out.append(contentsOf: #"{"kind":"#.utf8)
-        JSONString.append(definition.kind, to: &out)
+        JSONString.append(partialMetadata ? "PartialObjectMetadata" : definition.kind, to: &out)
         out.append(contentsOf: #","apiVersion":"#.utf8)
-        JSONString.append(definition.apiVersion, to: &out)
+        JSONString.append(partialMetadata ? "meta.k8s.io/v1" : definition.apiVersion, to: &out)
         out.append(contentsOf: #","metadata":{"resourceVersion":"#.utf8)
         JSONString.append(String(version), to: &out)
         if initialEventsEnd {

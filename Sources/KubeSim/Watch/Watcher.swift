@@ -21,6 +21,9 @@ final class Watcher: Sendable {
     /// Set when the watch is dropped (fault injection, shutdown): the stream stops writing at
     /// once instead of draining its queue.
     let isAborted = Atomic<Bool>(false)
+    /// Called once when the watch is aborted: the server closes the connection, which also
+    /// unblocks a write stuck behind a client that stopped reading.
+    private let abortHandler = Mutex<(@Sendable () -> Void)?>(nil)
     private let continuation: AsyncStream<WatchItem>.Continuation
 
     init(
@@ -36,6 +39,7 @@ final class Watcher: Sendable {
         (items, continuation) = AsyncStream.makeStream(of: WatchItem.self, bufferingPolicy: .bufferingOldest(max(queueLimit, 1)))
     }
 
+    /// Whether an object state passes the watch's namespace and selectors.
     /// Whether an object state passes the watch's namespace and selectors.
     func matches(_ object: StoredObject) -> Bool {
         if let namespace, object.key.namespace != namespace { return false }
@@ -79,7 +83,8 @@ final class Watcher: Sendable {
         switch continuation.yield(item) {
         case .enqueued: return true
         case .dropped:
-            continuation.finish()
+            // Too far behind: close it, as the API server terminates a blocked watcher.
+            abort()
             return false
         case .terminated: return false
         @unknown default: return false
@@ -95,5 +100,22 @@ final class Watcher: Sendable {
     func abort() {
         isAborted.store(true, ordering: .relaxed)
         continuation.finish()
+        let handler = abortHandler.withLock { handler -> (@Sendable () -> Void)? in
+            defer { handler = nil }
+            return handler
+        }
+        handler?()
+    }
+
+    /// Sets what `abort()` does besides ending the stream (runs at once if already aborted).
+    func onAbort(_ handler: @escaping @Sendable () -> Void) {
+        abortHandler.withLock { $0 = handler }
+        if isAborted.load(ordering: .relaxed) {
+            let pending = abortHandler.withLock { stored -> (@Sendable () -> Void)? in
+                defer { stored = nil }
+                return stored
+            }
+            pending?()
+        }
     }
 }

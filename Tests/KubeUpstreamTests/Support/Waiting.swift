@@ -9,7 +9,7 @@ struct TimedOut: Error, CustomStringConvertible {
 /// Polls `condition` until it holds, failing after `timeout`. Tests synchronise on observable
 /// conditions this way, never on fixed sleeps.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool
+    _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while !(try await condition()) {

@@ -1,1 +1,0 @@
-// KubeSnapshot: filled by its issue.
