@@ -52,7 +52,8 @@ public final class CachingProxy: Service {
     /// - Parameters:
     ///   - observer: told about every request, besides the metrics.
     ///   - metrics: where metrics go; by default a registry of this proxy's own. The upstream
-    ///     client reports to it too unless `configuration.upstream.metricsFactory` says otherwise.
+    ///     client and the snapshot store report to it too, unless their configuration's
+    ///     `metricsFactory` says otherwise.
     public init(
         configuration: Configuration, observer: (any RequestObserver)? = nil, metrics: ProxyMetrics = ProxyMetrics(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
@@ -79,7 +80,11 @@ public final class CachingProxy: Service {
             UpstreamListerWatcher(client: client, resource: resource)
         }
         writeRecords = WriteRecords(unknownWindow: configuration.router.readYourWritesTimeout)
-        snapshots = configuration.snapshot.map { SnapshotStore(configuration: $0, logger: logger) }
+        snapshots = configuration.snapshot.map { snapshot in
+            var snapshot = snapshot
+            if snapshot.metricsFactory == nil { snapshot.metricsFactory = metrics.factory }
+            return SnapshotStore(configuration: snapshot, logger: logger)
+        }
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
         let discovery = self.discovery

@@ -2,12 +2,10 @@ import Foundation
 import KubeAPI
 import KubeProxy
 import KubeSim
+import KubeSnapshot
 import KubeTestSupport
 import KubeUpstream
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 
 /// A seeded KubeSim and a `CachingProxy` in front of it, both in-process on 127.0.0.1 port 0,
@@ -19,8 +17,6 @@ struct MetricsFixture {
     let sim: KubeSim
     let proxy: CachingProxy
     let baseURL: String
-    let port: Int
-    /// For watches.
     let client = TestHTTPClient()
 
     static let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
@@ -32,14 +28,8 @@ struct MetricsFixture {
     ) async throws -> T {
         let sim = KubeSim()
         try sim.seed(seed)
-        try await sim.start(host: "127.0.0.1", port: 0)
-        do {
-            let result = try await withProxy(in: sim, readYourWritesTimeout: readYourWritesTimeout, body)
-            try await sim.shutdown()
-            return result
-        } catch {
-            try? await sim.shutdown()
-            throw error
+        return try await withServer(sim) { sim in
+            try await withProxy(in: sim, readYourWritesTimeout: readYourWritesTimeout, body)
         }
     }
 
@@ -57,14 +47,18 @@ struct MetricsFixture {
         configuration.server.port = 0
         configuration.resources = ["configmaps", "pods"]
         configuration.router.readYourWritesTimeout = readYourWritesTimeout
+        // A snapshot store, so that its `kcache_snapshot_*` families reach the proxy's registry.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kcache-metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        configuration.snapshot = SnapshotStore.Configuration(path: directory.appendingPathComponent("snapshot.db").path)
         let proxy = try CachingProxy(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: proxy)], gracefulShutdownSignals: [], logger: logger))
         let running = Task { try await group.run() }
         do {
             let address = try await proxy.localAddress()
-            let fixture = MetricsFixture(
-                sim: sim, proxy: proxy, baseURL: "http://127.0.0.1:\(address.port ?? 0)", port: address.port ?? 0)
+            let fixture = MetricsFixture(sim: sim, proxy: proxy, baseURL: "http://127.0.0.1:\(address.port ?? 0)")
             try await waitUntil(timeout: .seconds(15), "kcache's /readyz to pass") {
                 (try? await fixture.get("/readyz"))?.status == 200
             }
@@ -80,50 +74,11 @@ struct MetricsFixture {
     }
 
     func get(_ path: String) async throws -> TestHTTPResponse {
-        try await request("GET", path)
+        try await client.request("GET", baseURL + path)
     }
 
     func post(_ path: String, json: String) async throws -> TestHTTPResponse {
-        try await request("POST", path, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
-    }
-
-    /// One request on its own connection (`Connection: close`), head, body and end written at
-    /// once. (`TestHTTPClient.request` writes them one by one; a server that answers and closes
-    /// before the last write — as kcache may for what it answers on the head — fails that
-    /// write under load, losing the response.)
-    func request(
-        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
-    ) async throws -> TestHTTPResponse {
-        typealias Connection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
-        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
-        head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
-        head.headers.add(name: "Connection", value: "close")
-        for (name, value) in headers { head.headers.add(name: name, value: value) }
-        if method != "GET" { head.headers.add(name: "Content-Length", value: String(body.count)) }
-        return try await connection.executeThenClose { inbound, outbound in
-            let bodyParts: [HTTPClientRequestPart] = body.isEmpty ? [] : [.body(.byteBuffer(ByteBuffer(bytes: body)))]
-            try await outbound.write(contentsOf: [.head(head)] + bodyParts + [.end(nil)])
-            var response = TestHTTPResponse(status: 0, headers: [], body: [])
-            for try await part in inbound {
-                switch part {
-                case .head(let head):
-                    response.status = Int(head.status.code)
-                    response.headers = head.headers.map { ($0.name, $0.value) }
-                case .body(let buffer):
-                    response.body.append(contentsOf: buffer.readableBytesView)
-                case .end:
-                    return response
-                }
-            }
-            throw TestHTTPClient.ClientError.closedBeforeResponse
-        }
+        try await client.send("POST", baseURL + path, json: json)
     }
 
     /// `GET /metrics`, parsed; fails the scrape when the exposition does not parse.
