@@ -261,6 +261,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         body?.continuation.finish()
         body = nil
         stopResponding()
+        // A response the client walked away from (a watch it closed) still counts.
+        if let current {
+            observer.completed(current.request, response: current.response, duration: .now - current.start)
+            self.current = nil
+        }
         context.fireChannelInactive()
     }
 
