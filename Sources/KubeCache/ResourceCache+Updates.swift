@@ -72,9 +72,7 @@ extension ResourceCache {
         let sorted = isSorted ? objects : objects.sorted { $0.key < $1.key }
         let work = state.withLock { state -> PendingWork in
             if !state.hasData {
-                var store = Store(resource: resource, resourceVersion: resourceVersion)
-                for object in sorted { store.put(object) }
-                state.store = store
+                state.store = Store(resource: resource, sortedObjects: sorted, resourceVersion: resourceVersion)
                 state.history = EventHistory(configuration: state.history.configuration, startingAt: resourceVersion)
                 state.hasData = true
             } else {
