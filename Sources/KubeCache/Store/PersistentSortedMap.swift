@@ -175,11 +175,11 @@ extension PersistentSortedMap {
         // the minimum; then each level above groups the one below the same way.
         let fill = Self.maximumFill
         var level: [(first: Key, node: Node)] = Self.chunks(of: Array(elements), size: fill).map { chunk in
-            (chunk[0].key, Node(leafKeys: chunk.map(\.key), values: chunk.map(\.value)))
+            (chunk[chunk.startIndex].key, Node(leafKeys: chunk.map(\.key), values: chunk.map(\.value)))
         }
         while level.count > 1 {
             level = Self.chunks(of: level, size: fill).map { group in
-                (group[0].first, Node(innerKeys: group.dropFirst().map(\.first), children: group.map(\.node)))
+                (group[group.startIndex].first, Node(innerKeys: group.dropFirst().map(\.first), children: group.map(\.node)))
             }
         }
         root = level[0].node
