@@ -96,7 +96,8 @@ struct ReadAfterWriteScenario {
         let duration = clock.now - start
         printPairs(targets, fallbacksBefore: fallbacksBefore)
         print("(read: the GET right after a merge-patch, on the same kept-alive connection; stale: it did not show the patch; "
-              + "added: read-your-writes minus eventual, same lag; \(Self.format(duration)) for the pairs)")
+              + "added: read-your-writes minus eventual, same lag; "
+              + BenchmarkHarness.format(Self.nanoseconds(duration) / 1e9, decimals: 1) + " s for the pairs)")
         print("")
         try unwritten(environment)
     }

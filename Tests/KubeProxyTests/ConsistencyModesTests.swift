@@ -266,7 +266,7 @@ import Testing
     /// A client spread over two kcache replicas writes through one and reads through the
     /// other, sending the RV it wrote: the second replica, which saw no write, waits for it.
     @Test func theMultiReplicaRecipe() async throws {
-        var options = Self.options(.readYourWrites, lag: .seconds(1))
+        var options = Self.options(.readYourWrites, lag: .seconds(2))
         options.seed = SeedPlan(namespaces: 1, configMapsPerNamespace: 1, podsPerNamespace: 0, nodes: 0)
         try await ProxyFixture.with(options) { fixture in
             try await fixture.withReplica { replica in

@@ -75,6 +75,23 @@ import Testing
         #expect(records.pendingResources == 0)
     }
 
+    /// A deletion whose object stays (a delete with `dryRun` in its body, which the answer
+    /// does not show) is waited for at most `deletionLifetime`, not for the object's life.
+    @Test func anUnsatisfiableDeletionExpires() {
+        let records = WriteRecords(unknownWindow: .seconds(1))
+        #expect(records.deletionLifetime == .seconds(10))
+        let now = ContinuousClock.now
+        records.record(.deleted(Self.key, uid: "u-1"), for: Self.configMaps, now: now)
+        let store = Self.store(at: 20, holding: "u-1")
+        #expect(Self.conditions(records.requirement(for: Self.configMaps, store: store, now: now + .seconds(9)))
+            == [.objectGone(Self.key, uid: "u-1")])
+        guard case .none = records.requirement(for: Self.configMaps, store: store, now: now + .seconds(11)) else {
+            Issue.record("expired")
+            return
+        }
+        #expect(records.pendingResources == 0)
+    }
+
     // MARK: Deletes answered with the object
 
     static func info(_ path: String) -> RequestInfo {

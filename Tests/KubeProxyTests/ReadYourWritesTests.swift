@@ -7,11 +7,12 @@ import NIOPosix
 import Testing
 
 /// Read-your-writes, one kind of write at a time, behind a KubeSim whose watch lags every event
-/// by 400 ms: each read right after a write must show it, and must get there by waiting for
-/// the cache (answered from it, one wait counted, no fallback) — which proves kcache learnt
-/// what to wait for from that very write's answer. `--ryw-timeout` is raised to 5 s here so
-/// that a slow machine cannot turn a wait into a fallback; the scenario tests keep the
-/// default 1 s.
+/// by 400 ms: each read right after a write must show it, and must get there through the
+/// cache (answered from it, at most one wait counted, no fallback) — which proves kcache learnt
+/// what to wait for from that very write's answer (an answer it could not read would send the
+/// read upstream; one it did not record would let a stale read through). `--ryw-timeout` is
+/// raised to 5 s here so that a slow machine cannot turn a wait into a fallback; the scenario
+/// tests keep the default 1 s.
 @Suite struct ReadYourWritesTests {
     static let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
     static let pods = GroupVersionResource(group: "", version: "v1", resource: "pods")
@@ -25,15 +26,16 @@ import Testing
         return options
     }
 
-    /// Asserts that `response` came from the cache after exactly one more wait for
-    /// `resource`, with no fallback; returns the new wait count.
+    /// Asserts that `response` came from the cache, with no fallback, after one more wait for
+    /// `resource` — or none, when the machine was so slow that the cache had caught up before
+    /// the read arrived; returns the new wait count.
     static func expectWaitedThenCached(
         _ response: TestHTTPResponse, _ fixture: ProxyFixture, _ resource: GroupVersionResource, waitsBefore: Int,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Int {
         let counters = fixture.statistics.counters(for: resource)
         #expect(response.kcacheSource == "cache", "\(response.status) \(response.text.prefix(200))", sourceLocation: sourceLocation)
-        #expect(counters.waits == waitsBefore + 1, "one wait for this read", sourceLocation: sourceLocation)
+        #expect(counters.waits <= waitsBefore + 1, "at most one wait for this read", sourceLocation: sourceLocation)
         #expect(counters.fallbacks == 0, sourceLocation: sourceLocation)
         return counters.waits
     }
@@ -172,7 +174,8 @@ import Testing
             let event = try #require(initial.first { $0.name == "watched" })
             #expect(event.resourceVersion == String(written.resourceVersion))
             #expect(event.object["data"] as? [String: String] == ["seen": "yes"])
-            #expect(fixture.statistics.counters(for: Self.configMaps).waits == 1)
+            #expect(fixture.statistics.counters(for: Self.configMaps).waits <= 1)
+            #expect(fixture.statistics.counters(for: Self.configMaps).fallbacks == 0)
         }
     }
 
@@ -206,10 +209,10 @@ import Testing
             try await writerGroup.shutdownGracefully()
             #expect(results.count == 11)
             #expect(results.allSatisfy { $0 }, "fresh reads: \(results)")
-            // Each write held the first read after it; the LIST after the GET found the cache
-            // caught up already.
+            // Each write held (at most) the first read after it; the LIST after the GET found
+            // the cache caught up already.
             let counters = fixture.statistics.counters(for: Self.configMaps)
-            #expect(counters.waits == 6)
+            #expect(counters.waits <= 6)
             #expect(counters.fallbacks == 0)
         }
     }
@@ -280,6 +283,29 @@ import Testing
             // The configmap write is still pending, untouched by the pod reads.
             #expect(fixture.kcache.proxy.writeRecords.pendingResources == 1)
             #expect(fixture.statistics.counters(for: Self.configMaps).waits == 0)
+        }
+    }
+
+    /// A dry-run write (`kubectl diff`, `--dry-run=server`) changes nothing: later reads
+    /// neither wait nor go upstream (a dry-run create's answer has no resourceVersion, which
+    /// would otherwise send them upstream).
+    @Test func dryRunWritesDoNotHoldReads() async throws {
+        try await ProxyFixture.with(Self.options()) { fixture in
+            let create = try await fixture.client.send(
+                "POST", fixture.url("/api/v1/namespaces/ns-0/configmaps?dryRun=All"), json: ConfigMapJSON.body(name: "dry", data: ["k": "v"]))
+            #expect(create.status == 201)
+            #expect(KubeBody(create).resourceVersion == nil)
+            let patch = try await fixture.client.send(
+                "PATCH", fixture.url("/api/v1/namespaces/ns-0/configmaps/cm-0?dryRun=All"), json: #"{"data":{"feature":"dry"}}"#,
+                contentType: "application/merge-patch+json")
+            #expect(patch.status == 200)
+            let list = try await fixture.get("/api/v1/namespaces/ns-0/configmaps")
+            #expect(list.kcacheSource == "cache")
+            #expect(KubeBody(list).items.compactMap(\.name) == ["cm-0", "cm-1"])
+            #expect(KubeBody(list).item(named: "cm-0")?.data?["feature"] == "enabled")
+            let counters = fixture.statistics.counters(for: Self.configMaps)
+            #expect(counters.waits == 0 && counters.fallbacks == 0)
+            #expect(fixture.kcache.proxy.writeRecords.pendingResources == 0)
         }
     }
 

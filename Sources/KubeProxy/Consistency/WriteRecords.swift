@@ -35,9 +35,16 @@ public final class WriteRecords: Sendable {
     /// the cache yet, and a read that then waits for that create would bring it back. So the
     /// absence is judged only once the cache has reached `notBefore`, the newest write of the
     /// resource it had not yet reached when the delete was recorded (nil: none pending).
+    ///
+    /// A deletion that stays unsatisfied for `deletionLifetime` is dropped: the object is then
+    /// evidently still there for a reason the answer did not tell (a delete with
+    /// `dryRun` in its body, a kind that deletes gracefully in a way the answer hides), and
+    /// every read of the resource would otherwise wait `--ryw-timeout` and go upstream for as
+    /// long as the object lives.
     private struct Deletion {
         var uid: String
         var notBefore: ResourceVersion?
+        var recordedAt: ContinuousClock.Instant
     }
 
     /// Guarded by the mutex.
@@ -51,6 +58,9 @@ public final class WriteRecords: Sendable {
     /// by an unknown outcome: reads go upstream for `unknownWindow`. Each read of the
     /// resource checks every deletion under the lock, which this also keeps short.
     public static let maxDeletionsPerResource = 1024
+    /// How long a deletion is waited for at most (see `Deletion`): ten `--ryw-timeout`s, far
+    /// beyond any watch lag that reads still wait out.
+    public var deletionLifetime: Duration { unknownWindow * 10 }
 
     public init(unknownWindow: Duration) {
         self.unknownWindow = unknownWindow
@@ -63,7 +73,7 @@ public final class WriteRecords: Sendable {
             case .resourceVersion(let resourceVersion):
                 record.minimumResourceVersion = max(record.minimumResourceVersion ?? resourceVersion, resourceVersion)
             case .deleted(let key, let uid):
-                record.deletions[key] = Deletion(uid: uid, notBefore: record.minimumResourceVersion)
+                record.deletions[key] = Deletion(uid: uid, notBefore: record.minimumResourceVersion, recordedAt: now)
                 if record.deletions.count > Self.maxDeletionsPerResource {
                     record.deletions = [:]
                     record.upstreamUntil = now + unknownWindow
@@ -103,7 +113,12 @@ public final class WriteRecords: Sendable {
             for (key, deletion) in record.deletions {
                 let condition = FreshnessCondition.objectGone(key, uid: deletion.uid)
                 let isJudged = deletion.notBefore.map { store.resourceVersion >= $0 } ?? true
-                if isJudged && condition.isSatisfied(by: store) { record.deletions[key] = nil } else { pending.append(condition) }
+                let isSatisfied = isJudged && condition.isSatisfied(by: store)
+                if isSatisfied || now - deletion.recordedAt > deletionLifetime {
+                    record.deletions[key] = nil
+                } else {
+                    pending.append(condition)
+                }
             }
             if record.minimumResourceVersion == nil && record.deletions.isEmpty && record.upstreamUntil == nil {
                 records[resource] = nil
