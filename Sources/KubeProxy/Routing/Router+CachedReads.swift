@@ -143,10 +143,8 @@ struct CachedRead: Sendable {
         if !fieldSelector.isEverything, SelectableFields.fields(for: gvr) != nil {
             fieldSelector = try fieldSelector.validated(for: gvr, namespaced: cache.resource.apiResource.namespaced)
         }
-        // `/api/v1/namespaces/x` names namespace x, not an object in it.
-        let namespace = cache.resource.apiResource.namespaced ? info.namespace : ""
         filter = ObjectFilter(
-            resource: cache.resource, namespace: namespace,
+            resource: cache.resource, namespace: info.namespace,
             labelSelector: info.options.labelSelector, fieldSelector: fieldSelector)
     }
 }
