@@ -60,3 +60,32 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+## fuzz: run each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS under AddressSanitizer,
+## merging new inputs into Fuzz/corpora/<target>; crashes are saved to fuzz-artifacts/. One target:
+## `make fuzz FUZZ_TARGETS=object-json`; extra libFuzzer flags: FUZZ_FLAGS=-runs=1000000.
+## Replay a crash without sanitizers: `swift build --product kcache-fuzz && .build/debug/kcache-fuzz <target> <file>`.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= request-info label-selector field-selector continue-token object-json list-body status-json protobuf watch-event cached-object
+FUZZ_FLAGS ?=
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product kcache-fuzz \
+	-Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+
+.PHONY: fuzz
+fuzz: deps
+	$(FUZZ_BUILD)
+	@bin="$$($(FUZZ_BUILD) --show-bin-path)/kcache-fuzz"; mkdir -p fuzz-artifacts; failed=""; \
+	for target in $(FUZZ_TARGETS); do \
+	  work="$(FUZZ_SCRATCH)/corpus/$$target"; corpus="Fuzz/corpora/$$target"; \
+	  mkdir -p "$$work" "$$corpus" "Fuzz/corpora/regressions/$$target"; \
+	  echo "== $$target ($(FUZZ_SECONDS)s)"; \
+	  KCACHE_FUZZ_TARGET=$$target SWIFT_BACKTRACE=enable=no "$$bin" -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$$target-" $(FUZZ_FLAGS) \
+	    "$$work" "$$corpus" "Fuzz/corpora/regressions/$$target" 2>"$$work.log" || failed="$$failed $$target"; \
+	  grep -E "^stat::number_of_executed_units|^stat::new_units_added|ERROR|SUMMARY|Test unit written" "$$work.log"; \
+	  KCACHE_FUZZ_TARGET=$$target SWIFT_BACKTRACE=enable=no "$$bin" -merge=1 "$$corpus" "$$work" 2>>"$$work.log" >/dev/null \
+	    || echo "merge into $$corpus failed (see $$work.log)"; \
+	  echo "   corpus: $$(ls "$$corpus" | wc -l) files"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "crashes in:$$failed (inputs in fuzz-artifacts/; add them to Fuzz/corpora/regressions/<target>/)"; exit 1; fi

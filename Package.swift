@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "kcache", targets: ["kcache"]),
         .executable(name: "kcache-bench", targets: ["kcache-bench"]),
+        .executable(name: "kcache-fuzz", targets: ["kcache-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -163,6 +164,29 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["KubeSim", "KubeProxy", "KubeAPI", "KubeTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Fuzzing (`make fuzz`; CI replays the corpora through FuzzCorpusTests)
+        // The targets and their invariant checks; a plain library, built in every build.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["KubeAPI", "KubeCache"],
+            swiftSettings: strict
+        ),
+        // libFuzzer's driver entry point, declared for `kcache-fuzz` built with `-DFUZZING`.
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/FuzzLibFuzzer"),
+        // Replays inputs in a normal build; with `-DFUZZING -sanitize=fuzzer,address` (see
+        // `make fuzz`) it is the libFuzzer binary.
+        .executableTarget(
+            name: "kcache-fuzz",
+            dependencies: ["FuzzTargets", "CLibFuzzer"],
+            path: "Sources/FuzzDriver",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzTargets", "KubeAPI", "KubeUpstream"],
             swiftSettings: strict
         ),
     ],
