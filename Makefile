@@ -61,10 +61,12 @@ bench: deps
 clean:
 	rm -rf .build
 
-## fuzz: run each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS under AddressSanitizer,
-## merging new inputs into Fuzz/corpora/<target>; crashes are saved to fuzz-artifacts/. One target:
-## `make fuzz FUZZ_TARGETS=object-json`; extra libFuzzer flags: FUZZ_FLAGS=-runs=1000000.
-## Replay a crash without sanitizers: `swift build --product kcache-fuzz && .build/debug/kcache-fuzz <target> <file>`.
+## fuzz: run each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS under AddressSanitizer.
+## New inputs accumulate in $(FUZZ_SCRATCH)/corpus/<target>; the committed Fuzz/corpora/<target> is
+## then rebuilt as the seeds plus a set-cover of every edge reached (counters ignored), which keeps it
+## at a few hundred files. Crashes land in fuzz-artifacts/. One target: `make fuzz FUZZ_TARGETS=protobuf`;
+## more libFuzzer flags: `FUZZ_FLAGS=-runs=1000000`. Replay a crash without sanitizers:
+## `swift build --product kcache-fuzz && .build/debug/kcache-fuzz <target> <file>`.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= request-info label-selector field-selector continue-token object-json list-body status-json protobuf watch-event cached-object
 FUZZ_FLAGS ?=
@@ -77,15 +79,17 @@ fuzz: deps
 	$(FUZZ_BUILD)
 	@bin="$$($(FUZZ_BUILD) --show-bin-path)/kcache-fuzz"; mkdir -p fuzz-artifacts; failed=""; \
 	for target in $(FUZZ_TARGETS); do \
-	  work="$(FUZZ_SCRATCH)/corpus/$$target"; corpus="Fuzz/corpora/$$target"; \
+	  work="$(FUZZ_SCRATCH)/corpus/$$target"; corpus="Fuzz/corpora/$$target"; merged="$$work.merged"; \
 	  mkdir -p "$$work" "$$corpus" "Fuzz/corpora/regressions/$$target"; \
 	  echo "== $$target ($(FUZZ_SECONDS)s)"; \
-	  KCACHE_FUZZ_TARGET=$$target SWIFT_BACKTRACE=enable=no "$$bin" -max_total_time=$(FUZZ_SECONDS) \
-	    -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$$target-" $(FUZZ_FLAGS) \
+	  export KCACHE_FUZZ_TARGET=$$target SWIFT_BACKTRACE=enable=no; \
+	  "$$bin" -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$$target-" $(FUZZ_FLAGS) \
 	    "$$work" "$$corpus" "Fuzz/corpora/regressions/$$target" 2>"$$work.log" || failed="$$failed $$target"; \
 	  grep -E "^stat::number_of_executed_units|^stat::new_units_added|ERROR|SUMMARY|Test unit written" "$$work.log"; \
-	  KCACHE_FUZZ_TARGET=$$target SWIFT_BACKTRACE=enable=no "$$bin" -merge=1 "$$corpus" "$$work" 2>>"$$work.log" >/dev/null \
-	    || echo "merge into $$corpus failed (see $$work.log)"; \
+	  rm -rf "$$merged"; mkdir -p "$$merged"; cp "$$corpus"/seed-* "$$merged"/ 2>/dev/null; \
+	  if "$$bin" -set_cover_merge=1 -use_counters=0 "$$merged" "$$corpus" "$$work" >>"$$work.log" 2>&1; then \
+	    find "$$corpus" -type f ! -name 'seed-*' -delete; cp "$$merged"/* "$$corpus"/; \
+	  else echo "   merge failed (see $$work.log); $$corpus left as it was"; fi; \
 	  echo "   corpus: $$(ls "$$corpus" | wc -l) files"; \
 	done; \
-	if [ -n "$$failed" ]; then echo "crashes in:$$failed (inputs in fuzz-artifacts/; add them to Fuzz/corpora/regressions/<target>/)"; exit 1; fi
+	if [ -n "$$failed" ]; then echo "crashes in:$$failed; inputs in fuzz-artifacts/ (add each to Fuzz/corpora/regressions/<target>/)"; exit 1; fi

@@ -6,9 +6,12 @@ import KubeAPI
 ///
 /// Invariants, beyond "no trap":
 /// - A rejection is a `400 BadRequest` worded `invalid continue token: …`.
-/// - An accepted token has a resourceVersion above 0 and a clean start key (not empty, no
-///   leading `/`, no empty, `.` or `..` segment), and its JSON is RFC 8259 (per the
-///   reference parser) nested at most 512 deep.
+/// - An accepted token has a resourceVersion above 0 and a clean start key (no leading `/`,
+///   no empty, `.` or `..` segment; empty only for the start `"/"`), and its JSON is RFC 8259
+///   (per the reference parser) nested at most 512 deep.
+/// - For plain token JSON (`v`, `rv`, `start` once each, a valid version, a positive `rv`): it
+///   is accepted exactly when `start` is a clean path once rooted, and the start key is
+///   `start` without its leading `/` (bytes, so `/\u{301}` is a leading slash too).
 /// - Round trip: `encoded` decodes to the same token.
 /// - `latestStartKey` only answers for tokens `init(decoding:)` rejects.
 enum ContinueTokenTarget {
@@ -22,6 +25,8 @@ enum ContinueTokenTarget {
         } catch {
             try expect(error.code == 400 && error.message.hasPrefix("invalid continue token: "), "rejected \(show(text)) with \(error)")
             if let latest { try checkStartKey(latest, text) }
+            let start = isJSON ? (try? ReferenceJSONParser.parse(bytes).get()).flatMap(plainStart) : nil
+            try expect(start == nil, "rejected \(show(bytes)), whose start key \(show(start ?? "")) is clean")
             return
         }
         try expect(latest == nil, "latestStartKey answers for the valid token \(show(text))")
@@ -30,14 +35,38 @@ enum ContinueTokenTarget {
         if isJSON {
             let document = try? ReferenceJSONParser.parse(bytes).get()
             try expect(document.map { $0.facts.maxDepth <= 512 } ?? false, "accepted a token of malformed JSON \(show(bytes))")
+            if let start = document.flatMap(plainStart) {
+                try expect(token.startKey == start, "start key \(show(token.startKey)), expected \(show(start))")
+            }
         }
         let reencoded = token.encoded
         try expect((try? ContinueToken(decoding: reencoded)) == token, "token \(token) → \(show(reencoded)) does not decode back")
     }
 
     private static func checkStartKey(_ key: String, _ text: String) throws(InvariantViolation) {
-        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        try expect(!key.isEmpty && segments.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." },
-                   "start key \(show(key)) of \(show(text)) is not clean")
+        try expect(key.isEmpty || isClean(Array(key.utf8)[...]), "start key \(show(key)) of \(show(text)) is not clean")
+    }
+
+    /// Go's `path.Clean(p) == p` for `"/" + p`: no empty, `.` or `..` segment.
+    static func isClean(_ relative: ArraySlice<UInt8>) -> Bool {
+        relative.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .allSatisfy { !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) }
+    }
+
+    /// For token JSON with exactly the members `v`, `rv` and `start`, the version right and a
+    /// positive integer `rv`: the start key the token must decode to, or nil when the start is
+    /// not clean. Nil too for any other JSON (case-folded or repeated keys, other types).
+    static func plainStart(_ document: ReferenceJSON) -> String? {
+        guard let members = document.root.value.members, members.count == 3,
+              let version = members.first(where: { $0.hasKey("v") })?.node.value.string,
+              Array(version.utf8) == Array(ContinueToken.version.utf8),
+              case .number(let literal)? = members.first(where: { $0.hasKey("rv") })?.node.value,
+              let rv = Int64(literal), rv > 0,
+              case .string(let start, let raw)? = members.first(where: { $0.hasKey("start") })?.node.value,
+              !raw.isEmpty else { return nil }
+        let bytes = Array(start.utf8)
+        let relative = bytes.first == UInt8(ascii: "/") ? bytes.dropFirst() : bytes[...]
+        guard relative.isEmpty && bytes.count == 1 || isClean(relative) else { return nil }
+        return FuzzText.string(relative)
     }
 }

@@ -20,8 +20,9 @@ enum FuzzText {
     /// an empty value); empty lines are skipped.
     static func pairs(_ lines: [String]) -> [(String, String)] {
         lines.filter { !$0.isEmpty }.map { line in
-            guard let equals = line.firstIndex(of: "=") else { return (line, "") }
-            return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+            let bytes = Array(line.utf8)
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return (line, "") }
+            return (string(bytes[..<equals]), string(bytes[(equals + 1)...]))
         }
     }
 

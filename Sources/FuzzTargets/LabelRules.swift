@@ -30,7 +30,7 @@ enum LabelRules {
 
     /// `[prefix/]name`: a DNS-1123 subdomain of at most 253 bytes, and a name.
     static func isKey(_ key: String) -> Bool {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = Array(key.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         switch parts.count {
         case 1: return isName(parts[0])
         case 2: return isSubdomain(parts[0]) && isName(parts[1])
@@ -40,25 +40,23 @@ enum LabelRules {
 
     /// Empty, or a name.
     static func isValue(_ value: String) -> Bool {
-        value.isEmpty || isName(Substring(value))
+        value.isEmpty || isName(Array(value.utf8)[...])
     }
 
     /// At most 63 bytes of `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`.
-    static func isName(_ name: Substring) -> Bool {
-        let bytes = Array(name.utf8)
+    static func isName(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard (1...63).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 
     /// At most 253 bytes of dot-separated `[a-z0-9]([-a-z0-9]*[a-z0-9])?` labels.
-    static func isSubdomain(_ text: Substring) -> Bool {
-        guard (1...253).contains(text.utf8.count) else { return false }
-        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            let bytes = Array(label.utf8)
-            guard let first = bytes.first, let last = bytes.last, isLowerAlphanumeric(first), isLowerAlphanumeric(last) else {
+    static func isSubdomain(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard (1...253).contains(bytes.count) else { return false }
+        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last, isLowerAlphanumeric(first), isLowerAlphanumeric(last) else {
                 return false
             }
-            return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+            return label.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
         }
     }
 

@@ -16,14 +16,14 @@ import KubeAPI
 ///   lookups agree with each other.
 enum RequestInfoTarget {
     static func run(_ bytes: [UInt8]) throws(InvariantViolation) {
-        let text = FuzzText.string(bytes)
         let (method, uri): (String, String)
-        if let space = text.firstIndex(of: " ") {
-            (method, uri) = (String(text[..<space]), String(text[text.index(after: space)...]))
+        if let space = bytes.firstIndex(of: UInt8(ascii: " ")) {
+            (method, uri) = (FuzzText.string(bytes[..<space]), FuzzText.string(bytes[(space + 1)...]))
         } else {
-            (method, uri) = ("GET", text)
+            (method, uri) = ("GET", FuzzText.string(bytes))
         }
-        let rawQuery = uri.firstIndex(of: "?").map { String(uri[uri.index(after: $0)...]) } ?? ""
+        let (rawPath, rawQueryBytes) = GoURL.split(Array(uri.utf8))
+        let rawQuery = FuzzText.string(rawQueryBytes)
         try checkQueryString(rawQuery)
 
         let info: RequestInfo
@@ -34,12 +34,17 @@ enum RequestInfoTarget {
                        "rejected \(show(uri)) with \(error)")
             return
         }
+        let path = GoURL.unescape(rawPath, plusIsSpace: false).map(FuzzText.string)
+        try expect(info.path == path, "\(show(uri)) has path \(show(info.path)), Go reads \(path.map(show) ?? "an error")")
         try checkShape(info)
         try RequestInfoCanonical.checkRoundTrip(info, rawQuery: rawQuery)
     }
 
     private static func checkQueryString(_ raw: String) throws(InvariantViolation) {
         let query = QueryString(raw)
+        let expected = GoURL.query(Array(raw.utf8)[...])
+        try expect(query.items.map(\.name) == expected.map(\.name) && query.items.map(\.value) == expected.map(\.value),
+                   "QueryString \(show(raw)) reads \(query.items), Go reads \(expected)")
         let canonical = query.items.map { FuzzText.percentEncoded($0.name) + "=" + FuzzText.percentEncoded($0.value) }
         let again = QueryString(canonical.joined(separator: "&"))
         try expect(again.items == query.items, "QueryString \(show(raw)) re-encoded reads \(again.items), not \(query.items)")
@@ -76,7 +81,7 @@ enum RequestInfoTarget {
 
     /// The verb a method and path call for (the API server's `RequestInfoFactory`).
     private static func checkVerb(_ info: RequestInfo) throws(InvariantViolation) {
-        let segments = info.path.split(separator: "/").map(String.init)
+        let segments = info.path.utf8.split(separator: UInt8(ascii: "/")).map(FuzzText.string)
         let versionIndex = info.apiPrefix == "api" ? 1 : 2
         let pathVerb = segments.count > versionIndex + 1 ? segments[versionIndex + 1] : ""
         if info.verb == .proxy || (pathVerb == "watch" && info.verb == .watch) { return }

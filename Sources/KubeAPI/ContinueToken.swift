@@ -45,8 +45,8 @@ public struct ContinueToken: Hashable, Sendable {
     /// The first key the next page may hold, in `ObjectKey` order (names may end in NUL).
     public func startObjectKey(listNamespace: String?) -> ObjectKey {
         if let listNamespace { return ObjectKey(namespace: listNamespace, name: startKey) }
-        guard let slash = startKey.firstIndex(of: "/") else { return ObjectKey(name: startKey) }
-        return ObjectKey(namespace: String(startKey[..<slash]), name: String(startKey[startKey.index(after: slash)...]))
+        guard let slash = startKey.utf8.firstIndex(of: UInt8(ascii: "/")) else { return ObjectKey(name: startKey) }
+        return ObjectKey(namespace: String(startKey[..<slash]), name: String(startKey[startKey.utf8.index(after: slash)...]))
     }
 
     /// The token text: base64url (no padding) of the JSON, as Go's `json.Marshal` writes it.
@@ -88,7 +88,8 @@ public struct ContinueToken: Hashable, Sendable {
     private static func validatedStartKey(_ startKey: String) throws(Status) -> String {
         guard !startKey.isEmpty else { throw invalid("encoded start key empty (version meta.k8s.io/v1)") }
         // Path traversal defence: the key, rooted, must already be clean.
-        let rooted = startKey.hasPrefix("/") ? Array(startKey.utf8) : [UInt8(ascii: "/")] + Array(startKey.utf8)
+        // Bytes: `"/\u{301}"` starts with a slash even though its first `Character` is not "/".
+        let rooted = startKey.utf8.first == UInt8(ascii: "/") ? Array(startKey.utf8) : [UInt8(ascii: "/")] + Array(startKey.utf8)
         let cleaned = cleanRootedPath(rooted)
         guard cleaned == rooted else { throw invalid(startKey) }
         return String(decoding: cleaned.dropFirst(), as: UTF8.self)

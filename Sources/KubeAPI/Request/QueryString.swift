@@ -1,5 +1,5 @@
 /// A URL query string decoded as Go's `url.ParseQuery` decodes it for the API server
-/// (`req.URL.Query()`): pairs split on `&`, each at its first `=`, names and values
+/// (`req.URL.Query()`): pairs split on the byte `&`, each at its first `=`, names and values
 /// percent-decoded with `+` as space.
 ///
 /// Like Go, it never fails: a pair containing `;` or a malformed `%` escape is skipped, empty
@@ -23,15 +23,17 @@ public struct QueryString: Hashable, Sendable {
     /// Decodes `raw`, the part of a request target after `?` (still percent-encoded).
     public init(_ raw: Substring) {
         items = []
-        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
-            if pair.utf8.contains(UInt8(ascii: ";")) { continue }
+        // Split on bytes, as Go does: a separator followed by a combining mark (`&\u{301}`) is
+        // one `Character`, which a `Character` search would not find.
+        for pair in raw.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            if pair.contains(UInt8(ascii: ";")) { continue }
             let rawName: Substring
             let rawValue: Substring
-            if let equals = pair.firstIndex(of: "=") {
-                rawName = pair[..<equals]
-                rawValue = pair[pair.index(after: equals)...]
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                rawName = raw[pair.startIndex..<equals]
+                rawValue = raw[raw.utf8.index(after: equals)..<pair.endIndex]
             } else {
-                rawName = pair
+                rawName = raw[pair.startIndex..<pair.endIndex]
                 rawValue = ""
             }
             guard let name = try? PercentDecoding.decode(rawName, mode: .queryComponent),

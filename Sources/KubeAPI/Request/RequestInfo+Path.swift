@@ -2,18 +2,19 @@
 /// `splitPath` do.
 extension RequestInfo {
     /// The path and the raw query of a request target: origin form (`/api/v1/pods?watch=1`) or
-    /// absolute form (`https://host/api/v1/pods`).
+    /// absolute form (`https://host/api/v1/pods`). Split on bytes, as Go does (`?\u{301}` is a
+    /// `?` followed by a combining mark, not a character `?` never equals).
     static func splitTarget(_ uri: String) -> (path: Substring, query: Substring) {
         var target = Substring(uri)
         for scheme in ["http://", "https://"] where target.utf8.count >= scheme.utf8.count
             && target.utf8.prefix(scheme.utf8.count).elementsEqual(scheme.utf8, by: { asciiLowercased($0) == $1 }) {
-            let rest = target.dropFirst(scheme.count)
-            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-            target = rest[authorityEnd...]
+            let rest = target.utf8.dropFirst(scheme.utf8.count)
+            let authorityEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+            target = target[authorityEnd...]
             break
         }
-        guard let questionMark = target.firstIndex(of: "?") else { return (target, "") }
-        return (target[..<questionMark], target[target.index(after: questionMark)...])
+        guard let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }
+        return (target[..<questionMark], target[target.utf8.index(after: questionMark)...])
     }
 
     /// The percent-decoded path (Go's `URL.Path`: `%2F` becomes `/`, `+` stays).
