@@ -24,6 +24,8 @@ public final class CachingProxy: Service {
         /// Resources cached from the start (`--resources`), as `resource` or `resource.group`.
         public var resources: [String] = []
         public var authentication: UpstreamForwarder.Authentication = .none
+        /// How cached reads are authorized with `--auth passthrough` (`--authz-cache-ttl`).
+        public var authorization = CachedReadAuthorizer.Configuration()
         /// How often discovery is refreshed in the background.
         public var discoveryInterval: Duration = .seconds(60)
         /// Snapshots to restore from at start and save to (`--snapshot`); nil for none.
@@ -43,6 +45,8 @@ public final class CachingProxy: Service {
     public let writeRecords: WriteRecords
     public let snapshots: SnapshotStore?
     public let statistics = ProxyStatistics()
+    /// Authorizes cached reads (`--auth passthrough`); nil with `--auth none`.
+    public let authorizer: CachedReadAuthorizer?
     private let logger: Logger
     /// `--resources` names with their resources once resolved.
     private let required: RequiredResources
@@ -73,13 +77,19 @@ public final class CachingProxy: Service {
         snapshots = configuration.snapshot.map { SnapshotStore(configuration: $0, logger: logger) }
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
+        authorizer = configuration.authentication == .passthrough
+            ? CachedReadAuthorizer(
+                configuration: configuration.authorization,
+                reviewer: UpstreamAccessReviewer(client: client, timeout: configuration.authorization.reviewTimeout),
+                logger: logger)
+            : nil
         let discovery = self.discovery
         let endpoints = LocalEndpoints(
             registry: registry, requiredResources: { required.all }, metrics: metrics,
             upstreamProblem: { discovery.lastError })
         router = Router(
             configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
-            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, logger: logger)
+            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, authorizer: authorizer, logger: logger)
         server = HTTPServer(
             configuration: configuration.server, router: router, observer: observer ?? NoObserver(), group: group,
             logger: logger)
