@@ -155,8 +155,12 @@ import Testing
             let status = try await fixture.request("/api/v1/namespaces/ns-0/pods/pod-0/status", token: Fixture.aliceToken)
             #expect(status.header("X-Kcache-Source") == "upstream")
             #expect(fixture.sim.requestCount(user: "alice", verb: "get", resource: "pods") == 1)
+            // A read that impersonates someone is the upstream's to judge, not the cache's.
+            let impersonating = try await fixture.request(
+                "/api/v1/namespaces/ns-0/configmaps", token: Fixture.aliceToken, headers: [("Impersonate-User", "bob")])
+            #expect(impersonating.header("X-Kcache-Source") == "upstream")
+            #expect(fixture.sim.requestCount(user: "alice", verb: "list", resource: "configmaps") == 1)
             // kcache's own reads (its reflectors) are its service account's, never alice's.
-            #expect(fixture.sim.requestCount(user: "alice", verb: "list", resource: "configmaps") == 0)
             #expect(fixture.sim.requestCount(user: "system:serviceaccount:kcache:kcache", verb: "list", resource: "configmaps") >= 1)
         }
     }
