@@ -179,5 +179,6 @@ import Testing
         #expect(runtime.contains { $0.keyword == "COPY" && $0.arguments.contains("config/kcache.yaml") }, "the example config is in the image")
     }
 
+    /// `--print-config` printed no `listen` value.
     struct DefaultsError: Error {}
 }

@@ -168,6 +168,7 @@ import Testing
         #expect(servicePort.value("targetPort") as? String == containerPort.string("name") || servicePort.value("targetPort") as? Int == port)
     }
 
+    /// `--print-config` printed no `resources` list.
     struct MissingResources: Error {}
 
     @Test func sidecarLayout() async throws {

@@ -11,69 +11,6 @@ import Testing
 /// The document is read with PyYAML and validated with openapi-spec-validator; each test
 /// prints why it skips when they are absent (`make test` installs both).
 @Suite struct OpenAPIDocumentTests {
-    /// The document with `$ref`s resolvable through `resolve`.
-    struct Document {
-        let root: [String: Any]
-
-        init() async throws {
-            root = try await PythonYAML.file("openapi.yaml")
-        }
-
-        var paths: [String: [String: Any]] { root["paths"] as? [String: [String: Any]] ?? [:] }
-
-        /// `value` with a top-level `$ref` followed (repeatedly).
-        func resolve(_ value: Any?) -> [String: Any] {
-            var current = value as? [String: Any] ?? [:]
-            while let reference = current["$ref"] as? String, reference.hasPrefix("#/") {
-                var target: Any? = root
-                for part in reference.dropFirst(2).split(separator: "/") {
-                    target = (target as? [String: Any])?[String(part)]
-                }
-                current = target as? [String: Any] ?? [:]
-            }
-            return current
-        }
-
-        /// The GET operation of `path`, with path-level parameters.
-        func get(_ path: String) -> [String: Any] { paths[path]?["get"] as? [String: Any] ?? [:] }
-
-        /// Names of the parameters of `operation` that are `in` this location.
-        func parameters(of operation: [String: Any], in location: String) -> [String] {
-            (operation["parameters"] as? [Any] ?? []).map(resolve).filter { $0["in"] as? String == location }.compactMap { $0["name"] as? String }
-        }
-
-        /// The documented response for `status` (or `default`).
-        func response(_ operation: [String: Any], status: Int) -> [String: Any]? {
-            let responses = operation["responses"] as? [String: Any] ?? [:]
-            guard let response = responses[String(status)] ?? responses["default"] else { return nil }
-            return resolve(response)
-        }
-
-        /// Media types of a response's content.
-        func mediaTypes(_ response: [String: Any]) -> [String] {
-            (response["content"] as? [String: Any] ?? [:]).keys.sorted()
-        }
-
-        /// Headers a response documents as required.
-        func requiredHeaders(_ response: [String: Any]) -> [String] {
-            (response["headers"] as? [String: Any] ?? [:]).compactMap { name, header in
-                resolve(header)["required"] as? Bool == true ? name : nil
-            }
-        }
-
-        /// The schema of `response`'s `application/json` content, resolved.
-        func jsonSchema(_ response: [String: Any]) -> [String: Any] {
-            resolve(response.mapping("content", "application/json")["schema"])
-        }
-
-        /// The `$ref` of `response`'s `application/json` schema.
-        func jsonSchemaReference(_ response: [String: Any]) -> String? {
-            response.mapping("content", "application/json", "schema")["$ref"] as? String
-        }
-
-        func schema(_ name: String) -> [String: Any] { resolve(["$ref": "#/components/schemas/\(name)"]) }
-    }
-
     static func prerequisites(_ test: String = #function) async -> Bool {
         if let problem = await PythonYAML.problem() {
             print("\(test): skipping, \(problem)")
@@ -101,7 +38,7 @@ import Testing
         let broken = try directory.write("broken.yaml", text.replacingOccurrences(of: "\n  title: kcache\n", with: "\n"))
         let invalid = try await ProcessRunner.run(python, ["-m", "openapi_spec_validator", "--schema", "3.1", broken])
         #expect(invalid.status != 0, "a document without info.title passed validation")
-        let document = try await Document()
+        let document = try await OpenAPIDocument()
         #expect(document.root["openapi"] as? String == "3.1.0")
     }
 
@@ -109,7 +46,7 @@ import Testing
     /// from `ListOptionsQuery`, so a parameter added there fails here until it is documented).
     @Test func documentedParametersAreTheHonouredOnes() async throws {
         guard await Self.prerequisites() else { return }
-        let document = try await Document()
+        let document = try await OpenAPIDocument()
         let source = try Repository.text("Sources/KubeAPI/Request/ListOptionsQuery.swift")
         let decoded = Set(source.matches(of: /query\["([A-Za-z]+)"\]/).map { String($0.output.1) })
         #expect(decoded.count >= 10, "read \(decoded) from ListOptionsQuery.swift")
@@ -194,7 +131,7 @@ import Testing
     /// documented value when the header has an enum), and a JSON body has the schema's
     /// required properties.
     static func expectDocumented(
-        _ response: TestHTTPResponse, _ operation: [String: Any], in document: Document, _ what: String,
+        _ response: TestHTTPResponse, _ operation: [String: Any], in document: OpenAPIDocument, _ what: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         guard let documented = document.response(operation, status: response.status) else {
@@ -231,7 +168,7 @@ import Testing
 
     @Test func kcacheEndpointsAnswerAsDocumented() async throws {
         guard await Self.prerequisites() else { return }
-        let document = try await Document()
+        let document = try await OpenAPIDocument()
         let client = TestHTTPClient()
         try await Self.withKcache { base in
             for path in Self.localPaths {
@@ -269,7 +206,7 @@ import Testing
 
     @Test func kubernetesPathsAnswerAsDocumented() async throws {
         guard await Self.prerequisites() else { return }
-        let document = try await Document()
+        let document = try await OpenAPIDocument()
         let client = TestHTTPClient()
         try await Self.withKcache { base in
             for path in Self.getPaths {
@@ -324,7 +261,7 @@ import Testing
     /// requires), is answered from the cache.
     @Test func everyDocumentedParameterIsServedFromTheCache() async throws {
         guard await Self.prerequisites() else { return }
-        let document = try await Document()
+        let document = try await OpenAPIDocument()
         let operation = document.get("/api/v1/namespaces/{namespace}/{resource}")
         var examples: [String: String] = [:]
         for parameter in (operation["parameters"] as? [Any] ?? []).map(document.resolve) {
