@@ -167,12 +167,12 @@ extension ServeSettings {
         }
     }
 
-    private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(
-        _ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Value> & Sendable
+    private static func choice<Choice: RawRepresentable<String> & CaseIterable & Sendable>(
+        _ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Choice> & Sendable
     ) -> Key {
         Key(name: name, help: help, value: { .text($0[keyPath: path].rawValue) }) { settings, value throws(ValueProblem) in
-            guard let choice = Value(rawValue: value) else {
-                throw ValueProblem("\"\(value)\" is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let choice = Choice(rawValue: value) else {
+                throw ValueProblem("\"\(value)\" is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             settings[keyPath: path] = choice
         }
