@@ -3,6 +3,7 @@ import Foundation
 import KubeProxy
 import KubeUpstream
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// `kcache serve`: the proxy.
@@ -41,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         let logger = Logger(label: "kcache")
         let configuration = try settings.proxyConfiguration()
-        let proxy = try CachingProxy(configuration: configuration, logger: logger)
+        // Libraries that report to the global metrics system land in the same registry.
+        let metrics = ProxyMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let proxy = try CachingProxy(configuration: configuration, metrics: metrics, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: proxy)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
