@@ -37,6 +37,8 @@ public final class ResourceCache: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let state: Mutex<State>
+    /// Event lines handed to watchers' writers; atomic so that writers count outside `state`.
+    let watchEventsSent = Atomic<Int>(0)
 
     /// Everything mutable, guarded by `state`.
     struct State {
@@ -81,7 +83,11 @@ public final class ResourceCache: Sendable {
     public var readiness: CacheReadiness { state.withLock { $0.readiness } }
 
     /// Counters of what the cache did, for metrics and tests.
-    public var counters: CacheCounters { state.withLock { $0.counters } }
+    public var counters: CacheCounters {
+        var counters = state.withLock { $0.counters }
+        counters.watchEventsSent = watchEventsSent.load(ordering: .relaxed)
+        return counters
+    }
 
     /// Sets the readiness the reflector reports (failing, uncached, restored…).
     public func setReadiness(_ readiness: CacheReadiness) {
@@ -127,4 +133,6 @@ public struct CacheCounters: Sendable, Hashable {
     public var relists = 0
     /// Watchers ended because they fell behind their bound.
     public var slowWatchersEnded = 0
+    /// `ADDED`/`MODIFIED`/`DELETED` lines (initial events included) handed to watchers' writers.
+    public var watchEventsSent = 0
 }

@@ -45,21 +45,31 @@ public final class CachingProxy: Service {
     public let writeRecords: WriteRecords
     public let snapshots: SnapshotStore?
     public let statistics = ProxyStatistics()
+    /// What `/metrics` exports; its `factory` is for components that emit their own metrics.
+    public let metrics: ProxyMetrics
     /// Authorizes cached reads (`--auth passthrough`); nil with `--auth none`.
     public let authorizer: CachedReadAuthorizer?
     private let logger: Logger
     /// `--resources` names with their resources once resolved.
     private let required: RequiredResources
 
+    /// - Parameters:
+    ///   - observer: told about every request, besides the metrics.
+    ///   - metrics: where metrics go; by default a registry of this proxy's own. The upstream
+    ///     client and the snapshot store report to it too, unless their configuration's
+    ///     `metricsFactory` says otherwise.
     public init(
-        configuration: Configuration, observer: (any RequestObserver)? = nil, metrics: (@Sendable () -> String)? = nil,
+        configuration: Configuration, observer: (any RequestObserver)? = nil, metrics: ProxyMetrics = ProxyMetrics(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         let required = RequiredResources(names: configuration.resources)
         self.required = required
-        let client = try UpstreamClient(cluster: configuration.cluster, configuration: configuration.upstream, logger: logger)
+        var upstream = configuration.upstream
+        if upstream.metricsFactory == nil { upstream.metricsFactory = metrics.factory }
+        let client = try UpstreamClient(cluster: configuration.cluster, configuration: upstream, logger: logger)
         self.client = client
         discovery = ResourceDiscovery(
             fetch: { path in
@@ -74,25 +84,34 @@ public final class CachingProxy: Service {
             UpstreamListerWatcher(client: client, resource: resource)
         }
         writeRecords = WriteRecords(unknownWindow: configuration.router.readYourWritesTimeout)
-        snapshots = configuration.snapshot.map { SnapshotStore(configuration: $0, logger: logger) }
+        snapshots = configuration.snapshot.map { snapshot in
+            var snapshot = snapshot
+            if snapshot.metricsFactory == nil { snapshot.metricsFactory = metrics.factory }
+            return SnapshotStore(configuration: snapshot, logger: logger)
+        }
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
         authorizer = configuration.authentication == .passthrough
             ? CachedReadAuthorizer(
                 configuration: configuration.authorization,
                 reviewer: UpstreamAccessReviewer(client: client, timeout: configuration.authorization.reviewTimeout),
-                logger: logger)
+                metrics: metrics.authorization, logger: logger)
             : nil
         let discovery = self.discovery
         let endpoints = LocalEndpoints(
-            registry: registry, requiredResources: { required.all }, metrics: metrics,
+            registry: registry, requiredResources: { required.all }, metrics: { metrics.render() },
             upstreamProblem: { discovery.lastError })
         router = Router(
             configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
             writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, authorizer: authorizer, logger: logger)
+        metrics.collect(registry)
+        metrics.observe(statistics)
         server = HTTPServer(
-            configuration: configuration.server, router: router, observer: observer ?? NoObserver(), group: group,
-            logger: logger)
+            configuration: configuration.server, router: router,
+            observer: RequestObservers(
+                first: metrics.requests,
+                second: observer.map { RequestObservers(first: RequestLog(logger: logger), second: $0) } ?? RequestLog(logger: logger)),
+            group: group, logger: logger)
     }
 
     /// The address the server listens on, once bound.
@@ -193,7 +212,13 @@ final class RequiredResources: Sendable {
     }
 }
 
-/// Observes nothing.
-struct NoObserver: RequestObserver {
-    func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration) {}
+/// Two observers, told in order.
+struct RequestObservers: RequestObserver {
+    let first: any RequestObserver
+    let second: any RequestObserver
+
+    func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration) {
+        first.completed(request, response: response, duration: duration)
+        second.completed(request, response: response, duration: duration)
+    }
 }

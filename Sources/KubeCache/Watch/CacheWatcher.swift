@@ -64,6 +64,7 @@ public final class CacheWatcher: Sendable {
     public func next(maxBytes: Int) -> WatchBatch {
         var segments: [ArraySlice<UInt8>] = []
         var bytes = 0
+        var sent = 0
         progress.withLock { progress in
             guard var initial = progress.initial else { return }
             while bytes < maxBytes, let (key, object) = initial.objects.next() {
@@ -74,6 +75,7 @@ public final class CacheWatcher: Sendable {
                 segments.append(objectBytes)
                 segments.append(Self.lineSuffix)
                 bytes += objectBytes.count + 30
+                sent += 1
             }
             if bytes < maxBytes {
                 // Snapshot exhausted: switch to the history.
@@ -87,17 +89,23 @@ public final class CacheWatcher: Sendable {
                 progress.initial = initial
             }
         }
-        if !segments.isEmpty { return .events(segments) }
+        if !segments.isEmpty {
+            countSent(sent)
+            return .events(segments)
+        }
         return nextFromHistory(maxBytes: maxBytes)
     }
 
     private func nextFromHistory(maxBytes: Int) -> WatchBatch {
         var segments: [ArraySlice<UInt8>] = []
         var bytes = 0
+        defer { countSent(segments.count) }
         while bytes < maxBytes {
             switch cache.events(for: id, limit: 256) {
             case .ended(let end):
                 return segments.isEmpty ? .ended(end) : .events(segments)
+            case .fellOutOfHistory:
+                return segments.isEmpty ? .ended(.tooSlow) : .events(segments)
             case .idle:
                 return segments.isEmpty ? .idle : .events(segments)
             case .events(let events):
@@ -113,6 +121,11 @@ public final class CacheWatcher: Sendable {
             }
         }
         return .events(segments)
+    }
+
+    /// Adds `count` event lines to the cache's `watchEventsSent`, once per batch.
+    private func countSent(_ count: Int) {
+        if count > 0 { cache.watchEventsSent.add(count, ordering: .relaxed) }
     }
 
     /// A `BOOKMARK` at this watcher's position — the cache's RV when it has consumed every

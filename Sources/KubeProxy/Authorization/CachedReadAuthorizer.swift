@@ -32,7 +32,8 @@ public final class CachedReadAuthorizer: Sendable {
         public var maxEntries = 10_000
         /// Bound on each review request.
         public var reviewTimeout: Duration = .seconds(10)
-        /// Where the decision and cache counters go; nil for `MetricsSystem.factory`.
+        /// Where the decision and cache counters go when no `AuthorizationMetrics` is given;
+        /// nil for `MetricsSystem.factory`.
         public var metricsFactory: (any MetricsFactory)?
         /// The clock the TTLs are measured on (tests move it by hand).
         public var now: @Sendable () -> ContinuousClock.Instant = { .now }
@@ -90,12 +91,18 @@ public final class CachedReadAuthorizer: Sendable {
     private let state: Mutex<State>
     private let logger: Logger
 
-    init(configuration: Configuration, reviewer: any AccessReviewer, hasher: TokenHasher = TokenHasher(), logger: Logger) {
+    /// - Parameter metrics: the proxy's hook for the authorization families; by default one
+    ///   made with `configuration.metricsFactory`.
+    init(
+        configuration: Configuration, reviewer: any AccessReviewer, hasher: TokenHasher = TokenHasher(),
+        metrics: AuthorizationMetrics? = nil, logger: Logger
+    ) {
         self.configuration = configuration
         self.reviewer = reviewer
         self.hasher = hasher
         self.logger = logger
-        statistics = AuthorizationStatistics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
+        statistics = AuthorizationStatistics(
+            metrics: metrics ?? AuthorizationMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory))
         state = Mutex(State(
             decisions: ExpiringCache(capacity: configuration.maxEntries),
             identities: ExpiringCache(capacity: configuration.maxEntries)))
