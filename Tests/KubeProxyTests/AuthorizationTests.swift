@@ -204,6 +204,13 @@ import Testing
             #expect(counters.count(.allowed) == 100)
             print("authorization decision cache: 100 identical LISTs -> \(fixture.tokenReviews) TokenReview, \(fixture.accessReviews) SubjectAccessReview upstream; hits \(counters.cacheHits), misses \(counters.cacheMisses) (hit rate \(Double(counters.cacheHits) / Double(counters.cacheHits + counters.cacheMisses)))")
 
+            // The same figures on /metrics.
+            let scrape = try await fixture.request("/metrics", token: nil).text.split(separator: "\n")
+            #expect(scrape.contains("kcache_authorization_cache_hits_total 99"))
+            #expect(scrape.contains("kcache_authorization_cache_misses_total 1"))
+            #expect(scrape.contains(#"kcache_authorization_decisions_total{decision="allowed"} 100"#))
+            #expect(scrape.contains(#"kcache_authorization_decisions_total{decision="denied"} 0"#))
+
             _ = try await fixture.request("/api/v1/namespaces/ns-0/secrets", token: Fixture.aliceToken)
             #expect(fixture.tokenReviews == 1)
             #expect(fixture.accessReviews == 2)
