@@ -41,7 +41,7 @@ public final class UpstreamForwarder: Forwarder {
             verb: info?.verb?.rawValue)
         if authentication == .passthrough {
             guard let token = Self.bearerToken(of: request) else {
-                return .status(.unauthorized("kcache forwards only bearer tokens; client certificates and other credentials cannot be forwarded (send a bearer token, or talk to the API server directly)"), source: .local)
+                return .status(.unauthorized("kcache forwards only bearer tokens; client certificates and other credentials cannot be forwarded (send a bearer token, or talk to the API server directly)"), source: .cache)
             }
             upstreamRequest.bearerTokenOverride = SecretString(token)
         }
