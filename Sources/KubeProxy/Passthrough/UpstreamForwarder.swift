@@ -43,7 +43,7 @@ public final class UpstreamForwarder: Forwarder {
             verb: info?.verb?.rawValue)
         if authentication == .passthrough {
             guard let token = Self.bearerToken(of: request) else {
-                return .status(.bearerTokenRequired, source: .local)
+                return .status(.bearerTokenRequired, source: .cache)
             }
             upstreamRequest.bearerTokenOverride = SecretString(token)
         }

@@ -119,7 +119,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             keepAlive = false
             start(.status(.requestEntityTooLarge(
                 "the request body of \(declaredLength) bytes is larger than the limit of \(limits.maxRequestBodyBytes)"),
-                source: .local), context: context)
+                source: .cache), context: context)
             return
         }
         switch router.route(request) {
@@ -156,7 +156,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch responding {
         case .idle, .waiting:
             responding = .idle
-            start(.status(status, source: .local), context: context)
+            start(.status(status, source: .cache), context: context)
         default:
             context.close(promise: nil)
         }
