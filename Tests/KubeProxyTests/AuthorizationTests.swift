@@ -134,6 +134,9 @@ import Testing
                 body: #"{"metadata":{"name":"x"}}"#)
             #expect(basic.status == 401)
             #expect(basic.statusMessage?.contains("kcache forwards only bearer tokens") == true)
+            // kcache's own refusals, never the upstream's.
+            #expect(read.header("X-Kcache-Source") == "cache")
+            #expect(basic.header("X-Kcache-Source") == "cache")
         }
     }
 
