@@ -75,7 +75,7 @@ import Testing
             let first = try await fixture.get("/api/v1/namespaces/ns-0/secrets")
             #expect(first.itemNames == ["s-0", "s-1"])
             let cache = try #require(fixture.cache(ProxyFixture.secrets), "the LIST started caching secrets")
-            try await waitUntil(timeout: .seconds(20), "the secrets cache to sync") { cache.readiness == .synced }
+            try await waitUntil(timeout: .seconds(60), "the secrets cache to sync") { cache.readiness == .synced }
             let cached = try await fixture.get("/api/v1/namespaces/ns-0/secrets")
             #expect(cached.header("X-Kcache-Source") == "cache")
             #expect(cached.itemNames == ["s-0", "s-1"])

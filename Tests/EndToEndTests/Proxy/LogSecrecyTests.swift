@@ -63,7 +63,7 @@ import Testing
             // Upstream trouble: kcache's watch dropped and refused, then the upstream down.
             sim.faults.refuseWatches = true
             sim.faults.dropAllWatches()
-            try await waitUntil(timeout: .seconds(20), "the reflector to report the refused watch") {
+            try await waitUntil(timeout: .seconds(60), "the reflector to report the refused watch") {
                 capture.all.contains { $0.contains("503") }
             }
             sim.faults.isDown = true

@@ -36,7 +36,7 @@ import Testing
 
     /// Waits until kcache's discovery has found the Gadget kind.
     static func waitForDiscovery(_ fixture: ProxyFixture) async throws {
-        try await waitUntil(timeout: .seconds(20), "kcache's discovery to find gadgets") {
+        try await waitUntil(timeout: .seconds(60), "kcache's discovery to find gadgets") {
             fixture.proxy.discovery.resource(for: gadgets.resource) != nil
         }
     }
@@ -70,7 +70,7 @@ import Testing
             let written = try ProxyFixture.resourceVersion(of: try sim.create(
                 Self.gadgets.resource, namespace: "ns-0",
                 json: ProxyFixture.json(["apiVersion": "kcache.test/v1", "kind": "Gadget", "metadata": ["name": "gadget-9"]])))
-            let added = ParsedEvent(try #require(try await stream.next(timeout: .seconds(20))))
+            let added = ParsedEvent(try #require(try await stream.next(timeout: .seconds(60))))
             #expect("\(added.type) \(added.name)@\(added.resourceVersion)" == "ADDED gadget-9@\(written)")
 
             #expect(sim.counters.count(verb: "list", resource: "gadgets") == 1, "one LIST: the reflector's")
@@ -88,7 +88,7 @@ import Testing
             try Self.install(in: sim)
             var answeredUpstream = 0
             var first: TestHTTPResponse?
-            try await waitUntil(timeout: .seconds(20), pollInterval: .milliseconds(50), "a LIST to start caching gadgets") {
+            try await waitUntil(timeout: .seconds(60), pollInterval: .milliseconds(50), "a LIST to start caching gadgets") {
                 let list = try await fixture.get(Self.collection)
                 #expect(list.status == 200)
                 #expect(list.header("X-Kcache-Source") == "upstream", "no cache has synced yet")
@@ -98,7 +98,7 @@ import Testing
                 return fixture.cache(Self.gadgets.resource) != nil
             }
             let cache = try #require(fixture.cache(Self.gadgets.resource))
-            try await waitUntil(timeout: .seconds(20), "the gadgets cache to sync") { cache.readiness == .synced }
+            try await waitUntil(timeout: .seconds(60), "the gadgets cache to sync") { cache.readiness == .synced }
             for _ in 0..<3 {
                 let list = try await fixture.get(Self.collection)
                 #expect(list.header("X-Kcache-Source") == "cache")
@@ -130,7 +130,7 @@ import Testing
             #expect(initial.map { "\($0.type) \($0.name)" } == ["ADDED gadget-0", "ADDED gadget-1", "ADDED gadget-2"])
 
             let cache = try #require(fixture.cache(Self.gadgets.resource))
-            try await waitUntil(timeout: .seconds(20), "the gadgets cache to sync despite the slow LIST") { cache.readiness == .synced }
+            try await waitUntil(timeout: .seconds(60), "the gadgets cache to sync despite the slow LIST") { cache.readiness == .synced }
             let cached = try await fixture.watch("\(Self.collection)?watch=true")
             defer { cached.close() }
             #expect(cached.header("X-Kcache-Source") == "cache")

@@ -55,7 +55,7 @@ import Testing
                 log.append((name, try fixture.create("ns-0", name, data: ["payload": payload])))
             }
             let count = log.count
-            try await waitUntil(timeout: .seconds(20), pollInterval: .milliseconds(1), "readers to receive write \(count)") {
+            try await waitUntil(timeout: .seconds(60), pollInterval: .milliseconds(1), "readers to receive write \(count)") {
                 readers.allSatisfy { $0.receivedCount >= count || $0.endReason != nil }
             }
         }
@@ -65,13 +65,13 @@ import Testing
         // kcache dropped the stalled connection: reading it now shows what it was sent — a
         // prefix of the writes, without gaps — and then the close.
         try await stalled.drain()
-        try await waitUntil(timeout: .seconds(20), "kcache to close the stalled watch") { stalled.endReason != nil }
+        try await waitUntil(timeout: .seconds(60), "kcache to close the stalled watch") { stalled.endReason != nil }
         #expect(stalled.endReason == .closed, "closed without the end of the stream: it could not take even that")
         let delivered = stalled.take().map(ParsedEvent.init)
         #expect(delivered.count < log.count, "the stalled watcher missed the later writes")
         #expect(delivered.map(\.name) == log.prefix(delivered.count).map(\.name), "what it got is a prefix of the writes")
         #expect(delivered.map(\.resourceVersion) == log.prefix(delivered.count).map(\.resourceVersion))
-        try await waitUntil(timeout: .seconds(10), "kcache to forget the stalled watcher") { cache.watcherCount == 3 }
+        try await waitUntil(timeout: .seconds(60), "kcache to forget the stalled watcher") { cache.watcherCount == 3 }
 
         // The readers have everything, and carry on.
         let last = try fixture.create("ns-0", "after")

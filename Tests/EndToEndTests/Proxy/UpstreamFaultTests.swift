@@ -44,13 +44,16 @@ import Testing
                 #expect(stream.header("X-Kcache-Source") == "cache")
             }
 
+            let cache = try #require(fixture.cache(ProxyFixture.configMaps))
             let upstreamWatches = { sim.counters.count(verb: "watch", resource: "configmaps") }
-            var log: [Write] = []
+            var log = [Write("ADDED", "ns-1", "first", try fixture.create("ns-1", "first"))]
             var watchesAtDrop = 0
             for round in 0..<4 {
-                // Drop only a live upstream watch: wait until kcache has (re-)opened one.
-                try await waitUntil(timeout: .seconds(20), "kcache to re-watch KubeSim (round \(round))") {
-                    sim.openWatchCount == 1 && upstreamWatches() > watchesAtDrop
+                // Drop only a working upstream watch: one kcache opened after the last drop and
+                // that has delivered the writes made since (so the drop cuts a watch that
+                // worked, as when an API server restarts).
+                try await waitUntil(timeout: .seconds(60), "kcache to re-watch KubeSim and catch up (round \(round))") {
+                    sim.openWatchCount == 1 && upstreamWatches() > watchesAtDrop && cache.resourceVersion >= sim.currentResourceVersion
                 }
                 watchesAtDrop = upstreamWatches()
                 sim.faults.dropAllWatches()
@@ -75,12 +78,11 @@ import Testing
             // Nothing repeated after the last write either: the next event is the next write.
             let sentinel = Write("ADDED", "ns-0", "sentinel", try fixture.create("ns-0", "sentinel"))
             for (index, stream) in (watchers + [scoped]).enumerated() {
-                let event = try #require(try await stream.next(timeout: .seconds(20)), "watcher \(index) ended")
+                let event = try #require(try await stream.next(timeout: .seconds(60)), "watcher \(index) ended")
                 #expect(Write(ParsedEvent(event)) == sentinel, "watcher \(index)")
                 #expect(stream.endReason == nil)
             }
 
-            let cache = try #require(fixture.cache(ProxyFixture.configMaps))
             #expect(upstreamWatches() >= 5, "kcache re-watched after each of the 4 drops")
             #expect(cache.counters.relists == 0, "a dropped watch is resumed, not relisted")
             let reflector = try #require(fixture.proxy.registry.reflectors.first { $0.cache === cache })
@@ -107,11 +109,11 @@ import Testing
 
             // kcache's upstream watch goes down and stays down (once it is open: the reflector
             // opens it just after the first LIST, which /readyz waited for).
-            try await waitUntil(timeout: .seconds(20), "kcache to watch KubeSim") { sim.openWatchCount == 1 }
+            try await waitUntil(timeout: .seconds(60), "kcache to watch KubeSim") { sim.openWatchCount == 1 }
             let watchesAtDrop = sim.counters.count(verb: "watch", resource: "configmaps")
             sim.faults.refuseWatches = true
             sim.faults.dropAllWatches()
-            try await waitUntil(timeout: .seconds(20), "kcache's re-watch to be refused") {
+            try await waitUntil(timeout: .seconds(60), "kcache's re-watch to be refused") {
                 sim.counters.count(verb: "watch", resource: "configmaps") > watchesAtDrop && sim.openWatchCount == 0
             }
 
@@ -164,7 +166,7 @@ import Testing
             // And the watchers carry on live from the relisted state.
             let sentinel = try fixture.create("ns-0", "sentinel")
             for stream in [resumed, everything] {
-                let event = ParsedEvent(try #require(try await stream.next(timeout: .seconds(20))))
+                let event = ParsedEvent(try #require(try await stream.next(timeout: .seconds(60))))
                 #expect(event == ParsedEvent(type: "ADDED", namespace: "ns-0", name: "sentinel", uid: event.uid, resourceVersion: sentinel))
             }
             let cache = try #require(fixture.cache(ProxyFixture.configMaps))

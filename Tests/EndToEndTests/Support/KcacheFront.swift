@@ -36,11 +36,13 @@ struct KcacheFront: Sendable {
 
     /// - Parameters:
     ///   - logger: the proxy's logger; by default one at `KCACHE_E2E_LOG` level (error).
+    ///   - readyTimeout: how long to wait for `/readyz` (a bound on failure only; large
+    ///     resources on a busy machine need longer than the default).
     ///   - configure: changes to the configuration beyond the tuning (limits, exclusions,
     ///     credentials), applied last.
     static func start(
         upstream: KubeSim, resources: [String], tuning: ConformanceFixture.Tuning, logger: Logger? = nil,
-        configure: (inout CachingProxy.Configuration) throws -> Void = { _ in }
+        readyTimeout: Duration = .seconds(15), configure: (inout CachingProxy.Configuration) throws -> Void = { _ in }
     ) async throws -> KcacheFront {
         var logger = logger ?? {
             var logger = Logger(label: "kcache.e2e")
@@ -65,7 +67,7 @@ struct KcacheFront: Sendable {
         }
         do {
             let client = TestHTTPClient()
-            try await waitUntil(timeout: .seconds(15), "kcache's /readyz to pass (resources \(resources) synced)") {
+            try await waitUntil(timeout: readyTimeout, "kcache's /readyz to pass (resources \(resources) synced)") {
                 (try? await client.request("GET", front.baseURL + "/readyz"))?.status == 200
             }
         } catch {

@@ -46,9 +46,11 @@ struct ProxyFixture {
         if let seed { try sim.seed(seed) }
         try prepare(sim)
         return try await withServer(sim) { sim in
-            let front = try await KcacheFront.start(upstream: sim, resources: resources, tuning: tuning, logger: logger) {
-                try configure(&$0, sim)
-            }
+            // The ready wait bounds failures only: seeded stores of 20,000 objects on a busy CI
+            // machine take a while to list.
+            let front = try await KcacheFront.start(
+                upstream: sim, resources: resources, tuning: tuning, logger: logger, readyTimeout: .seconds(90)
+            ) { try configure(&$0, sim) }
             do {
                 let result = try await body(ProxyFixture(sim: sim, front: front))
                 await front.shutdown()
@@ -86,7 +88,7 @@ struct ProxyFixture {
     /// Waits until kcache's cache of `resource` has reached KubeSim's current resourceVersion.
     func waitForCache(_ resource: GroupVersionResource, what: String = "") async throws {
         let target = sim.currentResourceVersion
-        try await waitUntil(timeout: .seconds(30), "kcache's \(resource.resource) cache to reach RV \(target) \(what)") {
+        try await waitUntil(timeout: .seconds(60), "kcache's \(resource.resource) cache to reach RV \(target) \(what)") {
             (cache(resource)?.resourceVersion ?? .zero) >= target
         }
     }
@@ -171,7 +173,7 @@ extension KubeTestSupport.WatchStream {
 
     /// Waits until `count` events not yet taken have arrived (or the stream has ended), then
     /// takes and parses every event received.
-    func receive(_ count: Int, timeout: Duration = .seconds(30), _ what: String = "") async throws -> [ParsedEvent] {
+    func receive(_ count: Int, timeout: Duration = .seconds(60), _ what: String = "") async throws -> [ParsedEvent] {
         try await waitUntil(timeout: timeout, "\(count) events on a watch \(what) (have \(pending))") {
             pending >= count || endReason != nil
         }

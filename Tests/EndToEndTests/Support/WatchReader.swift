@@ -84,7 +84,7 @@ final class WatchReader: Sendable {
                 try await reader.readOnce()
             }
         } else {
-            try await waitUntil(timeout: .seconds(20), "the response head of \(target)") {
+            try await waitUntil(timeout: .seconds(60), "the response head of \(target)") {
                 reader.status != nil || reader.endReason != nil
             }
         }
@@ -129,7 +129,7 @@ final class WatchReader: Sendable {
 
     /// Waits until `count` events not yet taken have arrived (or the stream has ended), then
     /// takes and parses every event received.
-    func receive(_ count: Int, timeout: Duration = .seconds(30), _ what: String = "") async throws -> [ParsedEvent] {
+    func receive(_ count: Int, timeout: Duration = .seconds(60), _ what: String = "") async throws -> [ParsedEvent] {
         try await waitUntil(timeout: timeout, "\(count) events on a watch \(what) (have \(pending))") {
             pending >= count || endReason != nil
         }
@@ -138,7 +138,7 @@ final class WatchReader: Sendable {
 
     /// Asks for one socket read (at most `readSize` bytes; manual mode) and waits until it has
     /// completed or the connection has closed.
-    func readOnce(timeout: Duration = .seconds(20)) async throws {
+    func readOnce(timeout: Duration = .seconds(60)) async throws {
         let before = collected.state.withLock { $0.reads }
         channel.read()
         try await waitUntil(timeout: timeout, pollInterval: .microseconds(200), "a socket read to complete") {
