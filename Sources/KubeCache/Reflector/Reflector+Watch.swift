@@ -24,9 +24,17 @@ extension Reflector {
         logger.info(wasRestored ? "watch resumed from snapshot" : "watch started",
                     metadata: ["resourceVersion": "\(resourceVersion)"])
         var hadEvents = false
-        for try await line in lines {
-            hadEvents = true
-            if case .expired = try handle(line: line) { return .expired }
+        do {
+            for try await line in lines {
+                hadEvents = true
+                if case .expired = try handle(line: line) { return .expired }
+            }
+        } catch ListerWatcherError.transport(let message) where hadEvents || .now - start >= configuration.minimumWatchDuration {
+            // A watch that worked and then broke off (the upstream restarted, a load balancer
+            // cut the connection) ends like a normal one: re-watch from the last RV at once, as
+            // client-go does. Only a watch that fails at once counts as an error to back off.
+            logger.info("upstream watch broke off; re-watching", metadata: ["error": "\(message)"])
+            return .ended(hadEvents: hadEvents, lasted: .now - start)
         }
         return .ended(hadEvents: hadEvents, lasted: .now - start)
     }

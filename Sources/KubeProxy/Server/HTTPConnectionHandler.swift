@@ -273,17 +273,24 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        if event is ChannelShouldQuiesceEvent || event is ServerShutdownEvent {
+            guard !isQuiescing else { return }
             isQuiescing = true
             keepAlive = false
             switch responding {
             case .idle:
                 context.close(promise: nil)
+                return
             case .watch:
                 // Watches would run for minutes: end them now; clients re-watch elsewhere.
                 endWatch(context: context)
             default:
                 break  // the current response ends, then the connection closes
+            }
+            // ...unless the client does not read: then it goes after the grace period.
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: TimeAmount(limits.shutdownGracePeriod)) {
+                channel.close(promise: nil)
             }
             return
         }
