@@ -2,6 +2,7 @@ import Foundation
 import KubeAPI
 import KubeCache
 import KubeProxy
+import KubeSnapshot
 import KubeUpstream
 
 /// Turning settings into the proxy's configuration, with the checks that need several keys.
@@ -52,6 +53,20 @@ extension ServeSettings {
         configuration.router.readYourWritesTimeout = rywTimeout
         configuration.router.bookmarkInterval = bookmarkInterval
         configuration.router.maxWatchers = maxWatchers
+        configuration.router.snapshotMaxAge = snapshotMaxAge
+        configuration.snapshot = snapshotConfiguration()
+        return configuration
+    }
+
+    /// `--snapshot FILE` and its companions; nil without `--snapshot`. Secrets, and the kinds
+    /// `--exclude` names, are written only with `--snapshot-secrets`.
+    func snapshotConfiguration() -> SnapshotStore.Configuration? {
+        guard let snapshot else { return nil }
+        var configuration = SnapshotStore.Configuration(path: snapshot)
+        configuration.interval = snapshotInterval
+        configuration.maxAge = snapshotMaxAge
+        configuration.shouldSave = SnapshotStore.Configuration.resourceFilter(
+            excluding: snapshotSecrets ? [] : Set(exclude), includeSecrets: snapshotSecrets)
         return configuration
     }
 
