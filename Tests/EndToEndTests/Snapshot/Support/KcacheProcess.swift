@@ -144,7 +144,13 @@ final class KcacheProcess: Sendable {
     @discardableResult
     func terminate(timeout: Duration = .seconds(30)) async throws -> Int32 {
         send(SIGTERM)
-        return try await waitForExit(timeout: timeout)
+        do {
+            return try await waitForExit(timeout: timeout)
+        } catch {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let signals = status.split(separator: "\n").filter { $0.hasPrefix("Sig") }.joined(separator: " ")
+            throw Failure(description: "kcache (pid \(pid)) did not exit after SIGTERM (\(signals)); log:\n\(standardError.suffix(3000))")
+        }
     }
 
     /// SIGKILL (`kill -9`), then waits for the exit.
