@@ -54,6 +54,7 @@ import Testing
             #expect(line["level"] == "error")
             #expect(line["message"] == "snapshot file is unreadable; moved it aside and starting cold")
             #expect(line["error"]?.contains(damage.errorText) == true, "\(line)")
+            #expect(line["error"]?.contains("\n") == false, "one line: \(line)")
             let movedTo = try #require(line["movedTo"])
             #expect(movedTo.hasPrefix(path + ".corrupt-"))
             #expect(FileManager.default.contents(atPath: movedTo) == damaged, "the bad file is kept aside as it was")

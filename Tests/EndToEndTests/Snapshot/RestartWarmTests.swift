@@ -50,21 +50,7 @@ import Testing
             let second = try #require(running)
 
             // Resumed, not relisted: every kind's watch resumes from the snapshot's RV.
-            try await waitUntil(timeout: .seconds(30), "a restored kind to resume its watch") {
-                try await fixture.cacheStates(second.baseURL).values.contains("synced")
-            }
-            // Restored kinds start their upstream watches at the same moment. Over cleartext
-            // HTTP, libcurl parks all but one in PIPEWAIT (KubeUpstream/EasyTransfer.swift sets
-            // it on every request when http2 is on) and wakes them only when another transfer
-            // ends, which a long watch never does. PIPEWAIT for https URLs only would fix it.
-            await withKnownIssue("parallel upstream watches over http:// wait on PIPEWAIT", isIntermittent: true) {
-                try await fixture.waitUntilSynced(second, timeout: .seconds(5))
-            }
-            if try await fixture.cacheStates(second.baseURL).values.contains(where: { $0 != "synced" }) {
-                // Any transfer that ends wakes the parked watch: a passthrough GET does.
-                _ = try await fixture.client.request("GET", second.baseURL + "/api/v1/namespaces/ns-0/services/none")
-                try await fixture.waitUntilSynced(second)
-            }
+            try await fixture.waitUntilSynced(second)
             let rv = try fixture.createConfigMap("ns-7", "after-restart")
             try await waitUntil(timeout: .seconds(20), "the new configmap in kcache's cache") {
                 let response = try await fixture.client.request("GET", second.baseURL + "/api/v1/namespaces/ns-7/configmaps/after-restart")
