@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 TEST_PACKAGES := curl
-PIP_PACKAGES := kubernetes
+PIP_PACKAGES := kubernetes openapi-spec-validator
 
 .PHONY: all build release demo test deps test-deps bench clean
 
@@ -17,15 +17,16 @@ deps:
 	  else echo "missing system packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
 
-## test-deps: what the tests use besides the build: curl, kubectl and the Python client.
+## test-deps: what the tests use besides the build: curl, kubectl, the Python client and
+## openapi-spec-validator.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
 	  else echo "missing packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
-	@python3 -c 'import kubernetes' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
-	  || echo "note: could not install the Python kubernetes client; its tests will say they skip"
+	@python3 -c 'import kubernetes, openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
+	  || echo "note: could not install the Python packages ($(PIP_PACKAGES)); their tests will say they skip"
 	@command -v kubectl >/dev/null || echo "note: kubectl is not installed; kubectl tests will say they skip (https://kubernetes.io/docs/tasks/tools/)"
 
 build: deps
@@ -34,11 +35,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: build everything in debug and run every test target.
+# Test targets run one after another: the integration targets start servers and wait on
+# events, and must not share two cores with another target's CPU-bound unit tests.
+TEST_TARGETS := $(notdir $(wildcard Tests/*Tests))
+
+## test: build everything in debug (no warnings allowed in our targets) and run every test target.
 test: test-deps
-	$(SWIFT) build --build-tests 2>&1 | tee .build-warnings.log | grep -E "^(error|warning)|: (error|warning):" | grep -v "/.build/checkouts/" || true
-	@if grep -E ": warning:" .build-warnings.log | grep -v "/.build/checkouts/" | grep -q .; then echo "warnings in our targets (see above)"; rm -f .build-warnings.log; exit 1; fi; rm -f .build-warnings.log
-	$(SWIFT) test --skip-build
+	@$(SWIFT) build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning:" | grep -v "/.build/checkouts/" || true
+	@if grep -E "error:" .build-test.log | grep -q .; then rm -f .build-test.log; exit 1; fi
+	@if grep -E ": warning:" .build-test.log | grep -v "/.build/checkouts/" | grep -q .; then echo "warnings in our targets (see above)"; rm -f .build-test.log; exit 1; fi; rm -f .build-test.log
+	@failed=""; for target in $(TEST_TARGETS); do \
+	  echo "== $$target"; \
+	  $(SWIFT) test --skip-build --filter "^$$target\." || failed="$$failed $$target"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi; echo "all test targets passed"
 
 ## demo: a simulated cluster with kcache in front of it; prints what to try.
 demo: deps

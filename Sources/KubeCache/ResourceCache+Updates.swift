@@ -42,8 +42,18 @@ extension ResourceCache {
             state.counters.eventsApplied += 1
             return (.applied, state.settle(configuration: configuration, now: now))
         }
-        work.run()
+        finish(work)
         return outcome
+    }
+
+    /// Runs what an update decided, outside the lock, and logs the watchers it ended.
+    private func finish(_ work: PendingWork) {
+        work.run()
+        for id in work.endedSlow {
+            logger.info("ended a watcher that fell behind", metadata: [
+                "watcher": "\(id)", "limit_bytes": "\(configuration.maxWatcherLagBytes)",
+            ])
+        }
     }
 
     /// Records that the upstream has delivered everything up to `resourceVersion` (a
@@ -55,7 +65,7 @@ extension ResourceCache {
             state.store.resourceVersion = resourceVersion
             return state.settle(configuration: configuration, now: now)
         }
-        work.run()
+        finish(work)
     }
 
     /// Replaces the cache's contents with a complete LIST taken at `resourceVersion`.
@@ -66,15 +76,16 @@ extension ResourceCache {
     /// RV order: `ADDED` for new objects, `MODIFIED` for changed ones, `DELETED` then `ADDED`
     /// when an object was replaced by one of the same name (new UID), and `DELETED` (carrying
     /// the LIST's RV) for objects that are gone. Watchers are never closed by a relist.
+    ///
+    /// The cache stays `syncing` (or whatever it was) until the reflector's watch from the
+    /// LIST's RV is accepted and it reports `synced`.
     public func replace(with objects: [CachedObject], resourceVersion: ResourceVersion) {
         let now = configuration.now()
         let isSorted = zip(objects, objects.dropFirst()).allSatisfy { $0.key < $1.key }
         let sorted = isSorted ? objects : objects.sorted { $0.key < $1.key }
         let work = state.withLock { state -> PendingWork in
             if !state.hasData {
-                var store = Store(resource: resource, resourceVersion: resourceVersion)
-                for object in sorted { store.put(object) }
-                state.store = store
+                state.store = Store(resource: resource, sortedObjects: sorted, resourceVersion: resourceVersion)
                 state.history = EventHistory(configuration: state.history.configuration, startingAt: resourceVersion)
                 state.hasData = true
             } else {
@@ -92,12 +103,11 @@ extension ResourceCache {
                 state.counters.relists += 1
                 state.counters.eventsApplied += changes.events.count
             }
-            state.readiness = .synced
-            state.failingSince = nil
-            state.restoredSavedAt = nil
+            // Readiness turns `synced` when the watch from this RV is accepted (the reflector
+            // says so): complete and live, not merely complete.
             return state.settle(configuration: configuration, now: now)
         }
-        work.run()
+        finish(work)
     }
 }
 
@@ -124,6 +134,7 @@ extension ResourceCache.State {
                 watchers[id]?.end = .tooSlow
                 counters.slowWatchersEnded += 1
                 work.wakes.append(slot.wake)
+                work.endedSlow.append(id)
             } else if slot.isWaiting {
                 watchers[id]?.isWaiting = false
                 work.wakes.append(slot.wake)
@@ -139,6 +150,8 @@ extension ResourceCache.State {
 struct PendingWork {
     var wakes: [WakeSignal] = []
     var resumes: [CheckedContinuation<Bool, Never>] = []
+    /// Watchers ended for falling behind, to log.
+    var endedSlow: [UInt64] = []
 
     func run() {
         for wake in wakes { wake.fire() }

@@ -65,17 +65,19 @@ extension ResourceCache {
         /// Nothing new; the watcher is marked waiting and will be woken.
         case idle
         case ended(WatchEnd)
+        /// The history dropped events the watcher had not read: it ends as too slow.
+        case fellOutOfHistory
     }
 
     /// Takes up to `limit` events after watcher `id`'s cursor and advances it past them.
     func events(for id: UInt64, limit: Int) -> HistoryRead {
-        state.withLock { state in
+        let read = state.withLock { state -> HistoryRead in
             guard let slot = state.watchers[id] else { return .ended(.stopped) }
             if let end = slot.end { return .ended(end) }
             guard let events = state.history.events(after: slot.cursor, limit: limit) else {
                 state.watchers[id]?.end = .tooSlow
                 state.counters.slowWatchersEnded += 1
-                return .ended(.tooSlow)
+                return .fellOutOfHistory
             }
             guard let last = events.last else {
                 state.watchers[id]?.isWaiting = true
@@ -84,6 +86,9 @@ extension ResourceCache {
             state.watchers[id]?.cursor = last.sequence
             return .events(events)
         }
+        guard case .fellOutOfHistory = read else { return read }
+        logger.info("ended a watcher whose events left the history before it read them", metadata: ["watcher": "\(id)"])
+        return .ended(.tooSlow)
     }
 
     /// Marks watcher `id` as past its initial events: from now on the lag bound applies.

@@ -98,8 +98,9 @@ public final class CachingProxy: Service {
         metrics.observe(statistics)
         server = HTTPServer(
             configuration: configuration.server, router: router,
-            observer: observer.map { RequestObservers(first: metrics.requests, second: $0) as any RequestObserver }
-                ?? metrics.requests,
+            observer: RequestObservers(
+                first: metrics.requests,
+                second: observer.map { RequestObservers(first: RequestLog(logger: logger), second: $0) } ?? RequestLog(logger: logger)),
             group: group, logger: logger)
     }
 

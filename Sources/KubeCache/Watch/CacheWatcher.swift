@@ -104,6 +104,8 @@ public final class CacheWatcher: Sendable {
             switch cache.events(for: id, limit: 256) {
             case .ended(let end):
                 return segments.isEmpty ? .ended(end) : .events(segments)
+            case .fellOutOfHistory:
+                return segments.isEmpty ? .ended(.tooSlow) : .events(segments)
             case .idle:
                 return segments.isEmpty ? .idle : .events(segments)
             case .events(let events):

@@ -62,14 +62,16 @@ public final class Router: Sendable {
         if request.header("Upgrade") != nil {
             return .response(.status(
                 .badRequest("kcache does not proxy upgrade requests (exec, attach, port-forward); send them to the API server directly"),
-                source: .local))
+                source: .cache))
         }
         let info: RequestInfo
         do {
             info = try RequestInfo(method: request.method, uri: request.uri)
         } catch {
-            // The query is invalid for a read: the API server would answer exactly this.
-            return .response(.status(error, source: .local))
+            // The query is invalid for a read: the API server would answer exactly this, and
+            // kcache answers it without asking (`X-Kcache-Source: cache`, as for every answer
+            // kcache gives to an API request itself).
+            return .response(.status(error, source: .cache))
         }
         guard info.isResourceRequest, let verb = info.verb, info.subresource.isEmpty,
               verb == .get || verb == .list || verb == .watch
