@@ -17,25 +17,9 @@ final class KcacheProcess: Sendable {
         var description: String
     }
 
-    /// The path of the `kcache` executable, or nil when it has not been built.
-    static let executable: String? = {
-        if let path = ProcessInfo.processInfo.environment["KCACHE_BINARY"] { return path }
-        // The test bundle runs from `.build/<triple>/debug/kcachePackageTests.xctest`; the
-        // products of the same build sit beside it.
-        var candidates: [URL] = []
-        if let bundle = Bundle.main.executableURL {
-            candidates.append(bundle.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(package.appendingPathComponent(".build/debug"))
-        for directory in candidates {
-            let path = directory.appendingPathComponent("kcache").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }()
+    /// The path of the `kcache` executable (`$KCACHE_BINARY`, or the one built beside the
+    /// tests), or nil when it has not been built.
+    static let executable: String? = ProcessInfo.processInfo.environment["KCACHE_BINARY"] ?? Repository.kcache
 
     let pid: Int32
     /// When the process was spawned (just before `posix_spawn`).
