@@ -127,7 +127,15 @@ public final class CachingProxy: Service {
             if let snapshots {
                 group.addTask { [registry] in await snapshots.runPeriodicSaves(caches: { registry.caches }) }
             }
-            try await server.run()
+            try await withGracefulShutdownHandler {
+                try await server.run()
+            } onGracefulShutdown: { [registry] in
+                // The server quiesces by letting each connection finish its response, and a
+                // watch served from the cache ends only when its watcher does (NIO's pipelining
+                // handler keeps the quiesce event from the connection handler): end them all,
+                // so clients re-watch elsewhere and the server can return.
+                for cache in registry.caches { cache.endAllWatchers() }
+            }
             // The server returns after graceful shutdown: stop everything else, then save what
             // the caches hold so the next start resumes from here.
             group.cancelAll()

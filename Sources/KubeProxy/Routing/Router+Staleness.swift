@@ -16,7 +16,8 @@ extension Router {
     func staleness(of cache: ResourceCache, now: Date = Date()) -> Staleness {
         if cache.readiness == .restored, let savedAt = cache.restoredSavedAt {
             let age = now.timeIntervalSince(savedAt)
-            if age > Double(configuration.snapshotMaxAge.components.seconds) { return .tooOld }
+            let (seconds, attoseconds) = configuration.snapshotMaxAge.components
+            if age > Double(seconds) + Double(attoseconds) / 1e18 { return .tooOld }
             return .warn(Self.warning(
                 "kcache: restored from a snapshot saved \(Self.describe(seconds: age)) ago; not yet resynced with the API server"))
         }
