@@ -127,15 +127,10 @@ public final class CachingProxy: Service {
             if let snapshots {
                 group.addTask { [registry] in await snapshots.runPeriodicSaves(caches: { registry.caches }) }
             }
-            try await withGracefulShutdownHandler {
-                try await server.run()
-            } onGracefulShutdown: { [registry] in
-                // The server quiesces by letting each connection finish its response, and a
-                // watch served from the cache ends only when its watcher does (NIO's pipelining
-                // handler keeps the quiesce event from the connection handler): end them all,
-                // so clients re-watch elsewhere and the server can return.
-                for cache in registry.caches { cache.endAllWatchers() }
-            }
+            // Graceful shutdown reaches every connection (`ShutdownNotifier`): watches end at
+            // once, other responses finish, and a client that does not read is cut off after
+            // the grace period; then the server returns.
+            try await server.run()
             // The server returns after graceful shutdown: stop everything else, then save what
             // the caches hold so the next start resumes from here.
             group.cancelAll()

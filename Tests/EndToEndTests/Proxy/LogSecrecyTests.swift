@@ -29,6 +29,11 @@ import Testing
                 ClusterOptions(upstream: sim.baseURL, tokenFile: tokenFile), environment: [:],
                 homeDirectory: directory.path, serviceAccountDirectory: "/nonexistent/kcache-e2e/serviceaccount")
             configuration.authentication = authentication
+            // The client's token is one the upstream knows, allowed everything: in passthrough
+            // mode kcache reviews it (TokenReview, SubjectAccessReview) for every cached read.
+            sim.setAuthPolicy(KubeSim.AuthPolicy(
+                tokens: [Self.clientToken: KubeSim.User(name: "e2e-client")],
+                rules: [KubeSim.AccessRule([.user("e2e-client")], verbs: ["*"])], enforce: false))
         }) { fixture in
             let authorization = [("Authorization", "Bearer \(Self.clientToken)")]
             let sim = fixture.sim

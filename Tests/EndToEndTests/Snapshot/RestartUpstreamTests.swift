@@ -94,13 +94,7 @@ extension SnapshotProcessTests {
                 try await running.process.waitForLog("relisting")
                 let duringRelist = try await fixture.list(running.baseURL + "/api/v1/configmaps")
                 #expect(duringRelist == before && duringRelist.source == "cache", "still the restored state")
-                // The reflector marks the cache synced as soon as the upstream answers the watch
-                // with 200, before the ERROR 410 inside it (KubeCache/Reflector+Watch.swift,
-                // watchOnce): the restored data loses its Warning, and its --snapshot-max-age
-                // check, until the relist is done.
-                withKnownIssue("restored data is served as synced while the relist after 410 runs") {
-                    #expect(duringRelist.warning != nil, "restored data served before the resync carries a Warning")
-                }
+                #expect(duringRelist.warning != nil, "restored data served before the resync carries a Warning")
 
                 let events = try await watch.next(3, timeout: .seconds(30)).map(ExpectedEvent.init)
                 #expect(Set(events.map { "\($0.type) \($0.key)" }) == ["MODIFIED ns-0/cm-2", "ADDED ns-1/made-while-away", "DELETED ns-0/cm-7"])
@@ -145,11 +139,7 @@ extension SnapshotProcessTests {
                 #expect(get.header("X-Kcache-Source") == "upstream")
                 let any = try await fixture.list(url + "?resourceVersion=0")
                 #expect(any.source == "cache" && any == before, "a read naming an RV is served from the snapshot")
-                // Router+CachedReads.swift serves a `.tooOld` cache to reads naming an RV without
-                // the Warning that `.warn` adds.
-                withKnownIssue("restored data past --snapshot-max-age is served to reads naming an RV without a Warning") {
-                    #expect(any.warning?.contains("restored from a snapshot saved") == true)
-                }
+                #expect(any.warning?.contains("restored from a snapshot saved") == true)
 
                 fixture.sim.faults.isDown = true
                 let down = try await fixture.client.request("GET", url)
