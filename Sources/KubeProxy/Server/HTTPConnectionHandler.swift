@@ -230,13 +230,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch responding {
         case .list(var writer):
             while context.channel.isWritable {
-                let segments = writer.next(maxBytes: limits.writeChunkBytes)
-                if segments.isEmpty {
+                var buffer = context.channel.allocator.buffer(capacity: min(limits.writeChunkBytes + (64 << 10), writer.contentLength))
+                guard writer.write(into: &buffer, maxBytes: limits.writeChunkBytes) else {
                     finish(context: context)
                     return
                 }
                 responding = .list(writer)
-                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             }
         case .watch:
             pumpWatchEvents(context: context)
