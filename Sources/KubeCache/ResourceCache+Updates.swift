@@ -66,15 +66,16 @@ extension ResourceCache {
     /// RV order: `ADDED` for new objects, `MODIFIED` for changed ones, `DELETED` then `ADDED`
     /// when an object was replaced by one of the same name (new UID), and `DELETED` (carrying
     /// the LIST's RV) for objects that are gone. Watchers are never closed by a relist.
+    ///
+    /// The cache stays `syncing` (or whatever it was) until the reflector's watch from the
+    /// LIST's RV is accepted and it reports `synced`.
     public func replace(with objects: [CachedObject], resourceVersion: ResourceVersion) {
         let now = configuration.now()
         let isSorted = zip(objects, objects.dropFirst()).allSatisfy { $0.key < $1.key }
         let sorted = isSorted ? objects : objects.sorted { $0.key < $1.key }
         let work = state.withLock { state -> PendingWork in
             if !state.hasData {
-                var store = Store(resource: resource, resourceVersion: resourceVersion)
-                for object in sorted { store.put(object) }
-                state.store = store
+                state.store = Store(resource: resource, sortedObjects: sorted, resourceVersion: resourceVersion)
                 state.history = EventHistory(configuration: state.history.configuration, startingAt: resourceVersion)
                 state.hasData = true
             } else {
@@ -92,9 +93,8 @@ extension ResourceCache {
                 state.counters.relists += 1
                 state.counters.eventsApplied += changes.events.count
             }
-            state.readiness = .synced
-            state.failingSince = nil
-            state.restoredSavedAt = nil
+            // Readiness turns `synced` when the watch from this RV is accepted (the reflector
+            // says so): complete and live, not merely complete.
             return state.settle(configuration: configuration, now: now)
         }
         work.run()

@@ -62,6 +62,7 @@ public enum SnapshotBenchmark {
         let objects = try documents.map { try CachedObject(json: $0[...], resource: resource) }
         let cache = ResourceCache(resource: resource, logger: logger)
         cache.replace(with: objects, resourceVersion: ResourceVersion(UInt64(count)))
+        cache.setReadiness(.synced)  // as the reflector does once its watch is accepted
         result.coldParseAndFill = .now - start
 
         let writer = SnapshotStore(configuration: .init(path: path), logger: logger)

@@ -44,7 +44,7 @@ public final class BackgroundProcess: Sendable {
     /// Waits until standard output satisfies `condition`; throws `WaitTimeout` (with what the
     /// process printed) after `timeout`, or at once if the process exits without satisfying it.
     public func waitForOutput(
-        timeout: Duration = .seconds(10), _ what: String, _ condition: (String) -> Bool
+        timeout: Duration = .seconds(60), _ what: String, _ condition: (String) -> Bool
     ) async throws {
         try await waitUntil(timeout: timeout, pollInterval: .milliseconds(10), "\(what); output so far: \(standardOutput) \(standardError)") {
             if condition(standardOutput) { return true }

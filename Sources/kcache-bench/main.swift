@@ -23,6 +23,9 @@ struct KcacheBench: ParsableCommand {
     @Option(help: "Items in the LIST body of the json scenario.")
     var listItems: Int = 300
 
+    @Option(help: "Write→read pairs per target in the read-after-write scenario.")
+    var pairs: Int = 200
+
     mutating func validate() throws {
         guard runs >= 1, minTimeMs >= 1, listItems >= 1 else {
             throw ValidationError("--runs, --min-time-ms and --list-items must be positive")
@@ -39,6 +42,8 @@ struct KcacheBench: ParsableCommand {
             try ScenarioRunner(runs: runs, minimumDuration: .milliseconds(minTimeMs), options: options).run(scenario)
         case .json:
             try JSONScenario(listItems: listItems).run(with: harness)
+        case .readAfterWrite:
+            try ReadAfterWriteScenario(pairs: pairs, unwrittenReads: 25 * pairs).run()
         }
     }
 }
@@ -65,6 +70,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument {
     case all
     /// Byte-level JSON readers against Foundation's JSONSerialization.
     case json
+    /// Read-your-writes: a read right after a write, and reads of unwritten resources.
+    case readAfterWrite = "read-after-write"
 }
 
 KcacheBench.main()

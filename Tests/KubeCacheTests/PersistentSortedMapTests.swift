@@ -133,3 +133,26 @@ extension PersistentSortedMapNode {
 
     var fillForTests: Int { isLeaf ? keys.count : children.count }
 }
+
+@Suite struct PersistentSortedMapBulkTests {
+    @Test(arguments: [0, 1, 63, 64, 65, 64 + 15, 64 + 16, 64 * 64, 64 * 64 + 1, 100_003])
+    func bulkBuildMatchesInserts(count: Int) {
+        let elements = (0..<count).map { (key: $0 * 2, value: $0) }
+        var map = PersistentSortedMap<Int, Int>(sortedElements: elements)
+        #expect(map.count == count)
+        #expect(map.map(\.key) == elements.map(\.key))
+        if count > 0 { map.root.checkInvariants(isRoot: true) }
+        // It stays a correct tree under later changes.
+        map.updateValue(-1, forKey: 1)
+        map.removeValue(forKey: 0)
+        #expect(map[1] == -1)
+        #expect(map.count == Swift.max(count, 1), "key 1 added, key 0 removed when it was there")
+        map.root.checkInvariants(isRoot: true)
+    }
+
+    @Test func unsortedInputFallsBackToInserts() {
+        let map = PersistentSortedMap<Int, Int>(sortedElements: [(key: 3, value: 3), (key: 1, value: 1), (key: 3, value: 4)])
+        #expect(map.map(\.key) == [1, 3])
+        #expect(map[3] == 4)
+    }
+}

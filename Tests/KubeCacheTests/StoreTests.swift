@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 import Testing
 @testable import KubeCache
@@ -68,5 +69,42 @@ import Testing
         #expect(changes.upserted.map(\.key.name) == ["o5", "zz"])
         #expect(changes.removed.map(\.name) == ["o7"])
         #expect(old.changes(since: old).isEmpty)
+    }
+}
+
+@Suite struct CachedObjectConstructionTests {
+    @Test(arguments: [
+        #"{"metadata":{"name":"a","namespace":"ns","uid":"u","resourceVersion":"5","labels":{"x":"y"}},"data":{"k":"v"}}"#,
+        #"  {  "metadata":{"name":"a","namespace":"ns","uid":"u","resourceVersion":"5","labels":{"x":"y"}},"data":{"k":"v"}}"#,
+        #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"ns","uid":"u","resourceVersion":"5","labels":{"x":"y"}},"data":{"k":"v"}}"#,
+        #"{"data":{"k":"v"},"apiVersion":"v1","metadata":{"name":"a","namespace":"ns","uid":"u","resourceVersion":"5","labels":{"x":"y"}}}"#,
+    ])
+    func listItemsGetTheirTypeMetaBack(json: String) throws {
+        // A LIST page body around the item, so the item is a slice with a nonzero start.
+        let page = Array(#"{"items":["#.utf8) + Array(json.utf8) + Array("]}".utf8)
+        let item = page[10..<(page.count - 2)]
+        let object = try CachedObject.fromListItem(item, resource: Fixtures.configMaps)
+        let decoded = try JSONSerialization.jsonObject(with: Data(object.bytes)) as! [String: Any]
+        #expect(decoded["kind"] as? String == "ConfigMap")
+        #expect(decoded["apiVersion"] as? String == "v1")
+        #expect((decoded["data"] as? [String: String]) == ["k": "v"])
+        #expect(object.key == ObjectKey(namespace: "ns", name: "a"))
+        #expect(object.resourceVersion == ResourceVersion(5))
+        #expect(object.labels["x"] == "y")
+        let metadata = try JSONSerialization.jsonObject(with: Data(object.metadataBytes)) as! [String: Any]
+        #expect(metadata["uid"] as? String == "u")
+    }
+
+    @Test func watchEventsShareTheirLine() throws {
+        let json = Array(#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"ns","uid":"u","resourceVersion":"7"}}"#.utf8)
+        let prefix = Array(#"{"type":"MODIFIED","object":"#.utf8)
+        let received = prefix + json + Array("}".utf8)
+        let objectSlice = received[prefix.count..<(prefix.count + json.count)]
+        let (object, line) = try CachedObject.fromWatchEvent(.modified, object: objectSlice, resource: Fixtures.configMaps)
+        #expect(String(decoding: line, as: UTF8.self) == #"{"type":"MODIFIED","object":"# + String(decoding: json, as: UTF8.self) + "}\n")
+        #expect(Array(object.bytes) == json)
+        #expect(object.resourceVersion == ResourceVersion(7))
+        let metadata = try JSONSerialization.jsonObject(with: Data(object.metadataBytes)) as! [String: Any]
+        #expect(metadata["name"] as? String == "a")
     }
 }

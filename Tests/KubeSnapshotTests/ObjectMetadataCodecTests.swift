@@ -70,6 +70,7 @@ struct ObjectMetadataCodecTests {
             Fixtures.object(Fixtures.pods, name: "a", rv: 1, nodeName: "node-1"),
             Fixtures.object(Fixtures.pods, name: "b", rv: 2, nodeName: "node-2"),
         ], resourceVersion: ResourceVersion(2))
+        pods.setReadiness(.synced)
         let store = makeStore(directory.file())
         #expect(await store.save([pods]) != nil)
         await store.close()

@@ -52,6 +52,7 @@ enum Fixtures {
             object(resource, name: name, rv: UInt64(index + 1), data: "initial \(name)")
         }
         cache.replace(with: objects, resourceVersion: ResourceVersion(rv))
+        cache.setReadiness(.synced)  // as the reflector does once its watch is accepted
         return cache
     }
 

@@ -103,6 +103,7 @@ struct SnapshotIncrementalTests {
             Fixtures.object(Fixtures.configMaps, name: "a", rv: 1, data: "initial a"),
             Fixtures.object(Fixtures.configMaps, name: "b", rv: 150, data: "newer"),
         ], resourceVersion: ResourceVersion(200))
+        listed.setReadiness(.synced)
         let report = try #require(await second.save([listed]))
         #expect(report.objectsUpserted == 1)
         #expect(report.objectsDeleted == 1)

@@ -4,7 +4,6 @@ extension Reflector {
     /// Lists the whole resource in pages from one consistent snapshot and replaces the cache's
     /// contents with it (the cache turns a relist into events for its watchers).
     func listAndReplace() async throws {
-        let resource = cache.resource.apiResource
         var objects: [CachedObject] = []
         var request = ListerWatcherRequest(limit: configuration.pageSize)
         var listResourceVersion: ResourceVersion?
@@ -15,9 +14,7 @@ extension Reflector {
             objects.reserveCapacity(objects.count + page.list.items.count + (page.list.remainingItemCount ?? 0))
             for range in page.list.items {
                 do {
-                    let item = try ObjectJSON.settingTypeMeta(
-                        kind: resource.kind, apiVersion: resource.apiVersion, of: Array(page.body[range]))
-                    objects.append(try CachedObject(json: item[...], resource: cache.resource))
+                    objects.append(try CachedObject.fromListItem(page.body[range], resource: cache.resource))
                 } catch {
                     malformed += 1
                 }

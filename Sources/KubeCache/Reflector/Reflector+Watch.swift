@@ -47,12 +47,7 @@ extension Reflector {
         switch event.type {
         case .added, .modified, .deleted:
             do {
-                let resource = cache.resource.apiResource
-                let object = try ObjectJSON.settingTypeMeta(
-                    kind: resource.kind, apiVersion: resource.apiVersion, of: Array(objectBytes))
-                let encoded = WatchEventEncoder.encode(event.type, object: object)
-                let objectRange = (encoded.count - 2 - object.count)..<(encoded.count - 2)
-                let cached = try CachedObject(json: encoded[objectRange], resource: cache.resource)
+                let (cached, encoded) = try CachedObject.fromWatchEvent(event.type, object: objectBytes, resource: cache.resource)
                 if cache.apply(event.type, object: cached, encodedLine: encoded) == .stale {
                     statistics.record(\.staleEvents)
                 }

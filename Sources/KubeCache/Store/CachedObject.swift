@@ -47,7 +47,7 @@ public final class CachedObject: Sendable {
 }
 
 extension CachedObject {
-    /// Reads an object's metadata and selectable fields from its JSON.
+    /// Reads an object's metadata and selectable fields from its JSON (one scan).
     ///
     /// `bytes` may be a slice of a larger buffer (an encoded watch event); it must hold exactly
     /// one JSON object. The object must name itself (`metadata.name`) and carry a
@@ -56,27 +56,46 @@ extension CachedObject {
     ///
     /// - Throws: `CacheError.malformedObject` with the reason.
     public convenience init(json bytes: ArraySlice<UInt8>, resource: CachedResource) throws(CacheError) {
-        let metadata: ObjectMetadata
-        let fields: [String?]
+        let parsed = try Self.parse(bytes, resource: resource)
+        try self.init(bytes: bytes, parsed: parsed, resource: resource)
+    }
+
+    /// An object's metadata and the raw values at its resource's JSON paths.
+    struct Parsed {
+        /// Ranges are indices of the parsed bytes.
+        var metadata: ObjectMetadata
+        var jsonValues: [String?]
+
+        /// The same, for the bytes moved by `offset`.
+        func shifted(by offset: Int) -> Parsed {
+            var copy = self
+            let range = metadata.metadataRange
+            copy.metadata.metadataRange = (range.lowerBound + offset)..<(range.upperBound + offset)
+            return copy
+        }
+    }
+
+    static func parse(_ bytes: ArraySlice<UInt8>, resource: CachedResource) throws(CacheError) -> Parsed {
         do {
-            (metadata, fields) = try bytes.withUnsafeBytes { buffer in
-                let metadata = try ObjectJSON.metadata(of: buffer)
-                let fields = resource.jsonPaths.isEmpty ? [] : try ObjectJSON.fieldValues(resource.jsonPaths, in: buffer)
-                return (metadata, fields)
-            }
+            let (metadata, values) = try ObjectJSON.metadata(of: bytes, fieldValues: resource.compiledPaths)
+            return Parsed(metadata: metadata, jsonValues: values)
         } catch {
             throw .malformedObject("\(error)")
         }
+    }
+
+    /// An object from bytes already read (`parsed` ranges are indices of `bytes`).
+    convenience init(bytes: ArraySlice<UInt8>, parsed: Parsed, resource: CachedResource) throws(CacheError) {
+        let metadata = parsed.metadata
         guard !metadata.name.isEmpty else { throw .malformedObject("metadata.name is missing") }
         guard let resourceVersion = metadata.resourceVersion else {
             throw .malformedObject("metadata.resourceVersion of \(metadata.name) is missing or not a number")
         }
-        let base = bytes.startIndex
         self.init(
             key: ObjectKey(namespace: metadata.namespace, name: metadata.name),
             bytes: bytes, uid: metadata.uid, resourceVersion: resourceVersion, labels: metadata.labels,
-            fieldValues: resource.fieldValues(fromJSONValues: fields),
-            metadataRange: (base + metadata.metadataRange.lowerBound)..<(base + metadata.metadataRange.upperBound),
+            fieldValues: resource.fieldValues(fromJSONValues: parsed.jsonValues),
+            metadataRange: metadata.metadataRange,
             isTerminating: metadata.deletionTimestamp != nil)
     }
 

@@ -14,6 +14,8 @@ public struct CachedResource: Sendable, Hashable {
     public let fieldPaths: [String]
     /// The distinct dotted JSON paths read from each object to compute those values.
     let jsonPaths: [String]
+    /// `jsonPaths`, compiled once for the scanner.
+    let compiledPaths: FieldPaths
     /// For each field: indices into `jsonPaths`, tried in order, and its absent value.
     private let sources: [(paths: [Int], absentValue: String)]
     private let fieldIndices: [String: Int]
@@ -37,6 +39,7 @@ public struct CachedResource: Sendable, Hashable {
         }
         fieldPaths = fields
         self.jsonPaths = jsonPaths
+        compiledPaths = FieldPaths(jsonPaths)
         self.sources = sources
         fieldIndices = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, $0) })
     }

@@ -155,3 +155,46 @@ extension PersistentSortedMap: Sequence {
         }
     }
 }
+
+// MARK: - Bulk construction
+
+extension PersistentSortedMap {
+    /// A map of `elements`, which must be in strictly ascending key order, built bottom-up in
+    /// O(n) — for filling a cache from a LIST or a snapshot, where inserting one by one would
+    /// cost O(n log n) and an allocation per split.
+    ///
+    /// Falls back to inserting one by one when the keys are not strictly ascending.
+    public init(sortedElements elements: some Collection<(key: Key, value: Value)>) {
+        self.init()
+        guard !elements.isEmpty else { return }
+        guard zip(elements, elements.dropFirst()).allSatisfy({ $0.key < $1.key }) else {
+            for element in elements { updateValue(element.value, forKey: element.key) }
+            return
+        }
+        // Leaves of full fill except that the last two share what is left, so no node is below
+        // the minimum; then each level above groups the one below the same way.
+        let fill = Self.maximumFill
+        var level: [(first: Key, node: Node)] = Self.chunks(of: Array(elements), size: fill).map { chunk in
+            (chunk[chunk.startIndex].key, Node(leafKeys: chunk.map(\.key), values: chunk.map(\.value)))
+        }
+        while level.count > 1 {
+            level = Self.chunks(of: level, size: fill).map { group in
+                (group[group.startIndex].first, Node(innerKeys: group.dropFirst().map(\.first), children: group.map(\.node)))
+            }
+        }
+        root = level[0].node
+    }
+
+    /// `items` cut into runs of `size`, the last two balanced so none is below `minimumFill`.
+    private static func chunks<T>(of items: [T], size: Int) -> [ArraySlice<T>] {
+        var result: [ArraySlice<T>] = []
+        var start = 0
+        while start < items.count {
+            let remaining = items.count - start
+            let count = remaining > size && remaining < size + minimumFill ? remaining / 2 : Swift.min(size, remaining)
+            result.append(items[start..<(start + count)])
+            start += count
+        }
+        return result
+    }
+}

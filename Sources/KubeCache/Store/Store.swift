@@ -27,6 +27,19 @@ public struct Store: Sendable {
         nodeNameField = resource.nodeNameFieldIndex
     }
 
+    /// A store of `objects`, which must be in ascending key order (as LIST answers and snapshots
+    /// give them), built in O(n).
+    public init(resource: CachedResource, sortedObjects: [CachedObject], resourceVersion: ResourceVersion) {
+        self.init(resource: resource, resourceVersion: resourceVersion)
+        objects = PersistentSortedMap(sortedElements: sortedObjects.lazy.map { (key: $0.key, value: $0) })
+        for object in sortedObjects {
+            byteCount += object.footprint
+            if let field = nodeNameField, let node = object.fieldValues[field] {
+                nodeNameIndex[node, default: []].insert(object.key)
+            }
+        }
+    }
+
     public var count: Int { objects.count }
 
     public subscript(key: ObjectKey) -> CachedObject? { objects[key] }

@@ -9,7 +9,7 @@ enum WriteAnswer {
         if isDelete && info.name.isEmpty {
             return .unknown  // DeleteCollection: which objects went is not in the answer
         }
-        let key = ObjectKey(namespace: info.namespace, name: info.name)
+        let key = info.objectKey ?? ObjectKey(namespace: info.namespace, name: info.name)
         if contentType?.hasPrefix("application/vnd.kubernetes.protobuf") == true || body.starts(with: ProtobufEnvelope.magic) {
             return protobufOutcome(isDelete: isDelete, key: key, body: body)
         }
@@ -26,8 +26,11 @@ enum WriteAnswer {
         guard let metadata = object["metadata"] as? [String: Any] else { return .unknown }
         let uid = metadata["uid"] as? String ?? ""
         if isDelete {
-            // Still there with finalizers or a grace period: an update. Otherwise gone.
+            // Still there with finalizers (a terminating Namespace's are in its spec) or a
+            // grace period: an update. Otherwise gone.
             let finalizers = (metadata["finalizers"] as? [Any])?.isEmpty == false
+                || (object["kind"] as? String == "Namespace"
+                    && ((object["spec"] as? [String: Any])?["finalizers"] as? [Any])?.isEmpty == false)
             let grace = (metadata["deletionGracePeriodSeconds"] as? Int ?? 0) > 0
             if metadata["deletionTimestamp"] == nil || !(finalizers || grace) { return .deleted(key, uid: uid) }
         }
@@ -46,7 +49,12 @@ enum WriteAnswer {
             return .deleted(key, uid: uid)
         }
         guard let meta = try? ProtobufObjectMeta(objectBytes: raw) else { return .unknown }
-        if isDelete { return .deleted(key, uid: meta.uid) }
+        if isDelete {
+            // As for JSON: marked for deletion but still there (a Pod's grace period,
+            // finalizers) is an update; otherwise gone.
+            guard let state = ProtobufDeletionState(object: raw[...], isNamespace: envelope.kind == "Namespace") else { return .unknown }
+            if !state.isPending { return .deleted(key, uid: meta.uid) }
+        }
         return meta.resourceVersion.map { .resourceVersion($0) } ?? .unknown
     }
 }

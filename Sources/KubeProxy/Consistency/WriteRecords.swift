@@ -24,14 +24,43 @@ public final class WriteRecords: Sendable {
 
     private struct Record {
         var minimumResourceVersion: ResourceVersion?
-        var deletions: [ObjectKey: String] = [:]
+        var deletions: [ObjectKey: Deletion] = [:]
         var upstreamUntil: ContinuousClock.Instant?
+    }
+
+    /// A deleted object that must be gone from the cache.
+    ///
+    /// The object's absence proves the delete only once the cache holds what preceded it: an
+    /// object created (or updated) through kcache just before its delete may not have reached
+    /// the cache yet, and a read that then waits for that create would bring it back. So the
+    /// absence is judged only once the cache has reached `notBefore`, the newest write of the
+    /// resource it had not yet reached when the delete was recorded (nil: none pending).
+    ///
+    /// A deletion that stays unsatisfied for `deletionLifetime` is dropped: the object is then
+    /// evidently still there for a reason the answer did not tell (a delete with
+    /// `dryRun` in its body, a kind that deletes gracefully in a way the answer hides), and
+    /// every read of the resource would otherwise wait `--ryw-timeout` and go upstream for as
+    /// long as the object lives.
+    private struct Deletion {
+        var uid: String
+        var notBefore: ResourceVersion?
+        var recordedAt: ContinuousClock.Instant
     }
 
     /// Guarded by the mutex.
     private let records = Mutex<[GroupVersionResource: Record]>([:])
     /// How long reads go upstream after a write whose effect is unknown.
     public let unknownWindow: Duration
+    /// Most deletions kept per resource. Deletions are dropped only by the reads that find
+    /// them satisfied, and some clients never make such a read (informers read with
+    /// resourceVersion "0" or N; eventual and strict modes make none), so without a bound the
+    /// table would grow with every DELETE. Beyond it, the resource's deletions are replaced
+    /// by an unknown outcome: reads go upstream for `unknownWindow`. Each read of the
+    /// resource checks every deletion under the lock, which this also keeps short.
+    public static let maxDeletionsPerResource = 1024
+    /// How long a deletion is waited for at most (see `Deletion`): ten `--ryw-timeout`s, far
+    /// beyond any watch lag that reads still wait out.
+    public var deletionLifetime: Duration { unknownWindow * 10 }
 
     public init(unknownWindow: Duration) {
         self.unknownWindow = unknownWindow
@@ -44,7 +73,11 @@ public final class WriteRecords: Sendable {
             case .resourceVersion(let resourceVersion):
                 record.minimumResourceVersion = max(record.minimumResourceVersion ?? resourceVersion, resourceVersion)
             case .deleted(let key, let uid):
-                record.deletions[key] = uid
+                record.deletions[key] = Deletion(uid: uid, notBefore: record.minimumResourceVersion, recordedAt: now)
+                if record.deletions.count > Self.maxDeletionsPerResource {
+                    record.deletions = [:]
+                    record.upstreamUntil = now + unknownWindow
+                }
             case .unknown:
                 record.upstreamUntil = now + unknownWindow
             }
@@ -75,9 +108,17 @@ public final class WriteRecords: Sendable {
                 let condition = FreshnessCondition.resourceVersion(atLeast: minimum)
                 if condition.isSatisfied(by: store) { record.minimumResourceVersion = nil } else { pending.append(condition) }
             }
-            for (key, uid) in record.deletions {
-                let condition = FreshnessCondition.objectGone(key, uid: uid)
-                if condition.isSatisfied(by: store) { record.deletions[key] = nil } else { pending.append(condition) }
+            // After the resourceVersion condition: a read waits for that first, then for the
+            // objects to be gone (an absence judged before the cache holds them proves nothing).
+            for (key, deletion) in record.deletions {
+                let condition = FreshnessCondition.objectGone(key, uid: deletion.uid)
+                let isJudged = deletion.notBefore.map { store.resourceVersion >= $0 } ?? true
+                let isSatisfied = isJudged && condition.isSatisfied(by: store)
+                if isSatisfied || now - deletion.recordedAt > deletionLifetime {
+                    record.deletions[key] = nil
+                } else {
+                    pending.append(condition)
+                }
             }
             if record.minimumResourceVersion == nil && record.deletions.isEmpty && record.upstreamUntil == nil {
                 records[resource] = nil

@@ -56,7 +56,7 @@ public final class UpstreamForwarder: Forwarder {
             return .status(.serviceUnavailable("the upstream API server is unreachable: \(error)", retryAfterSeconds: 1), source: .upstream)
         }
         let headers = Self.endToEnd(stream.headers)
-        if let info, Self.isWrite(request.method), (200..<300).contains(stream.status) {
+        if let info, Self.isWrite(request.method), !Self.isDryRun(request), (200..<300).contains(stream.status) {
             return await readWriteAnswer(stream, headers: headers, info: info, request: request)
         }
         return ProxyResponse(status: stream.status, headers: headers, body: .upstream(stream, cancel: { stream.cancel() }), source: .upstream)
@@ -118,6 +118,14 @@ public final class UpstreamForwarder: Forwarder {
 
     static func isWrite(_ method: String) -> Bool {
         method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE"
+    }
+
+    /// A `dryRun` write (`kubectl diff`, `--dry-run=server`, Argo CD's diffing) changes
+    /// nothing, so it tells later reads nothing; its answer (a create's has no resourceVersion)
+    /// must not send them upstream.
+    static func isDryRun(_ request: ProxyRequest) -> Bool {
+        guard let mark = request.uri.firstIndex(of: "?") else { return false }
+        return QueryString(request.uri[request.uri.index(after: mark)...]).values(for: "dryRun").contains { !$0.isEmpty }
     }
 
     static func hasBody(_ request: ProxyRequest) -> Bool {

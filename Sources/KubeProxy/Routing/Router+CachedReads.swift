@@ -128,6 +128,12 @@ struct CachedRead: Sendable {
     ///   other kinds such a request goes upstream, which decides).
     init(request: ProxyRequest, info: RequestInfo, verb: RequestInfo.Verb, cache: ResourceCache, format: ObjectFormat) throws(Status) {
         self.request = request
+        var info = info
+        if !cache.resource.apiResource.namespaced {
+            // `/api/v1/namespaces/{name}` puts the name in `namespace` too (as the API server's
+            // RequestInfo does); the cache keys a cluster-scoped object without one.
+            info.namespace = ""
+        }
         self.info = info
         self.verb = verb
         self.cache = cache
@@ -137,10 +143,8 @@ struct CachedRead: Sendable {
         if !fieldSelector.isEverything, SelectableFields.fields(for: gvr) != nil {
             fieldSelector = try fieldSelector.validated(for: gvr, namespaced: cache.resource.apiResource.namespaced)
         }
-        // `/api/v1/namespaces/x` names namespace x, not an object in it.
-        let namespace = cache.resource.apiResource.namespaced ? info.namespace : ""
         filter = ObjectFilter(
-            resource: cache.resource, namespace: namespace,
+            resource: cache.resource, namespace: info.namespace,
             labelSelector: info.options.labelSelector, fieldSelector: fieldSelector)
     }
 }

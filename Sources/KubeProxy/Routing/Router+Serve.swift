@@ -10,7 +10,7 @@ extension Router {
         let resource = read.cache.resource.apiResource
         switch read.verb {
         case .get:
-            let key = ObjectKey(namespace: resource.namespaced ? read.info.namespace : "", name: read.info.name)
+            let key = ObjectKey(namespace: read.info.namespace, name: read.info.name)
             guard let object = read.cache.get(key) else {
                 return .response(.status(
                     .notFound(group: resource.groupVersionResource.group, resource: resource.groupVersionResource.resource, name: read.info.name),

@@ -9,9 +9,9 @@ extension HTTPConnectionHandler {
         responding = .watch(ActiveWatch(stream: stream, deadline: deadline))
         context.flush()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
+        let batcher = batchers.batcher(for: context.eventLoop)
         stream.watcher.setWake {
-            eventLoop.execute {
+            batcher.submit {
                 let (handler, context) = loopBound.value
                 handler.pump(context: context)
             }

@@ -22,6 +22,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let router: Router
     let limits: ServerLimits
     private let observer: any RequestObserver
+    /// Coalesces watch wakeups per event loop.
+    let batchers: EventLoopBatchers
 
     private var keepAlive = true
     /// The current request's body, while it is being read.
@@ -53,8 +55,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var timers: [Scheduled<Void>] = []
     }
 
-    init(router: Router, limits: ServerLimits, observer: any RequestObserver) {
+    init(router: Router, limits: ServerLimits, observer: any RequestObserver, batchers: EventLoopBatchers) {
         self.router = router
+        self.batchers = batchers
         self.limits = limits
         self.observer = observer
     }

@@ -31,6 +31,7 @@ public final class HTTPServer: Service {
     private let observer: any RequestObserver
     private let group: any EventLoopGroup
     private let logger: Logger
+    private let batchers = EventLoopBatchers()
     /// The bound address once listening; set once by `run()`.
     private let bound = Mutex<BoundState>(BoundState())
 
@@ -100,6 +101,7 @@ public final class HTTPServer: Service {
         let configuration = self.configuration
         let router = self.router
         let observer = self.observer
+        let batchers = self.batchers
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -113,14 +115,16 @@ public final class HTTPServer: Service {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel.pipeline.syncOperations, configuration: configuration, router: router, observer: observer)
+                    try Self.configure(
+                        channel.pipeline.syncOperations, configuration: configuration, router: router, observer: observer,
+                        batchers: batchers)
                 }
             }
     }
 
     private static func configure(
         _ pipeline: ChannelPipeline.SynchronousOperations, configuration: Configuration, router: Router,
-        observer: any RequestObserver
+        observer: any RequestObserver, batchers: EventLoopBatchers
     ) throws {
         if let tls = configuration.tls {
             try pipeline.addHandler(NIOSSLServerHandler(context: tls))
@@ -134,7 +138,7 @@ public final class HTTPServer: Service {
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
         try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
         try pipeline.addHandler(ProtocolErrorHandler())
-        try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer))
+        try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers))
     }
 }
 

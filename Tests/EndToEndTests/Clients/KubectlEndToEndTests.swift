@@ -73,9 +73,9 @@ import Testing
                 "-w", "--output-watch-events", "-o", "json",
             ], environment: home.environment)
             do {
-                try await process.waitForOutput(timeout: .seconds(20), "kubectl to print the existing configmaps") { $0.contains("\"cm-2\"") }
+                try await process.waitForOutput("kubectl to print the existing configmaps") { $0.contains("\"cm-2\"") }
                 let written = try await fixture.createConfigMap("ns-0", "added-later")
-                try await process.waitForOutput(timeout: .seconds(10), "kubectl to print the new configmap") { $0.contains("\"added-later\"") }
+                try await process.waitForOutput("kubectl to print the new configmap") { $0.contains("\"added-later\"") }
                 let events = Self.jsonObjects(in: process.standardOutput)
                 let added = try #require(events.first { (($0["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String == "added-later" })
                 #expect(added["type"] as? String == "ADDED")
