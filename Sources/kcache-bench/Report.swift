@@ -111,6 +111,8 @@ struct BenchReport: Codable, Sendable {
     var loadAverage: [Double]
     var command: String
     var scenarios: [ScenarioReport]
+    /// Scenarios that could not run to the end (their error was printed).
+    var failed: [String]
     var notes: [String]
 
     static func loadAverage() -> [Double] {

@@ -29,7 +29,18 @@ struct RestoreScenario {
             await saver.stop(grace: .seconds(300))
             let saveOnExit = ContinuousClock.now - stopStart
             let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: snapshot))?[.size] as? NSNumber)?.intValue ?? 0
-            guard fileBytes > 0 else { throw ChildProcess.SpawnError(description: "kcache saved no snapshot:\n\(saver.process.logTail())") }
+            var report = ScenarioReport(
+                scenario: Scenario.restore.rawValue,
+                command: context.command(.restore, ["--objects", String(objects), "--object-bytes", String(objectBytes)]))
+            report.parameters = ["objects": String(sim.objects), "object bytes": "~\(sim.objectBytes)"]
+            guard fileBytes > 0 else {
+                // Not a harness failure: this kcache build does not write the snapshot it was given.
+                report.add("start → first full LIST from the cache: restored vs cold", measured: 0, measuredText: "not measured",
+                           target: "≤ 0.10×", verdict: .miss, unit: "s",
+                           note: "kcache serve --snapshot \(snapshot) wrote no file on graceful exit (does this build wire --snapshot "
+                               + "into the proxy?); nothing to restore from")
+                return report
+            }
             context.progress("snapshot saved at exit in \(Format.duration(Stats.seconds(saveOnExit))), \(Format.bytes(Double(fileBytes)))")
 
             var bodyBytes: [String: Int] = [:]
@@ -48,16 +59,11 @@ struct RestoreScenario {
                 }
                 bodyBytes[mode] = bytes
                 context.progress("\(mode): first full LIST from the cache \(Format.duration(seconds)) after spawn")
-                if mode == "restored" { try? FileManager.default.removeItem(atPath: context.work.file("snapshot-\(round).db")) }
+                if mode == "restored" { Self.removeSnapshot(context.work.file("snapshot-\(round).db")) }
                 return seconds
             }
 
-            var report = ScenarioReport(
-                scenario: Scenario.restore.rawValue,
-                command: context.command(.restore, ["--objects", String(objects), "--object-bytes", String(objectBytes)]))
-            report.parameters = [
-                "objects": String(sim.objects), "object bytes": "~\(sim.objectBytes)", "snapshot file": Format.bytes(Double(fileBytes)),
-            ]
+            report.parameters["snapshot file"] = Format.bytes(Double(fileBytes))
             report.compare("start → first full LIST from the cache, \(Format.grouped(Double(sim.objects))) objects: restored vs cold",
                            measured: samples[1], reference: samples[0], unit: .seconds, target: .atMost(0.1))
             report.add("snapshot save at graceful exit (kcache serve, SIGTERM → exit)", measured: Stats.seconds(saveOnExit),
@@ -70,6 +76,8 @@ struct RestoreScenario {
                        verdict: .info, unit: "s")
             report.add("SnapshotBenchmark: file size", measured: Double(benchmark.fileBytes),
                        measuredText: Format.bytes(Double(benchmark.fileBytes)), target: "report only", verdict: .info, unit: "bytes")
+            report.notes.append("cold start: the probing LISTs start the configmaps cache on demand; without them kcache would "
+                + "start caching `--resources` only when CachingProxy.startConfiguredResources retries (1 s) after discovery")
             if bodyBytes["cold"] != bodyBytes["restored"] {
                 report.notes.append("LIST bodies differ: cold \(bodyBytes["cold"] ?? 0) B, restored \(bodyBytes["restored"] ?? 0) B")
             }
@@ -108,9 +116,15 @@ struct RestoreScenario {
         }
     }
 
+    static let companionSuffixes = ["", "-wal", "-shm", "-journal"]
+
+    static func removeSnapshot(_ path: String) {
+        for suffix in companionSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     static func copySnapshot(_ source: String, to destination: String) throws {
-        for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: source + suffix) {
-            try? FileManager.default.removeItem(atPath: destination + suffix)
+        removeSnapshot(destination)
+        for suffix in companionSuffixes where FileManager.default.fileExists(atPath: source + suffix) {
             try FileManager.default.copyItem(atPath: source + suffix, toPath: destination + suffix)
         }
     }

@@ -22,7 +22,8 @@ struct BenchContext: Sendable {
     /// defaults) and this context's rounds.
     func command(_ scenario: Scenario, _ arguments: [String] = []) -> String {
         let binary = ".build-release/release/kcache-bench"
-        return ([binary, "--scenario", scenario.rawValue, "--runs", String(runs)] + arguments).joined(separator: " ")
+        let kcache = options.kcache.map { ["--kcache", $0] } ?? []
+        return ([binary, "--scenario", scenario.rawValue, "--runs", String(runs)] + arguments + kcache).joined(separator: " ")
     }
 }
 
@@ -64,15 +65,25 @@ struct ScenarioRunner {
         if build == "debug" {
             print("warning: debug build — times mean nothing. Build with: swift build -c release --product kcache-bench --scratch-path .build-release")
         }
-        let reports = try Self.blocking {
+        let steps = Self.steps(for: scenario)
+        // One failing scenario of several is reported and the rest still run.
+        let (reports, failures) = try Self.blocking { () -> ([ScenarioReport], [String]) in
             var reports: [ScenarioReport] = []
-            for step in Self.steps(for: scenario) {
+            var failures: [String] = []
+            for step in steps {
                 FileHandle.standardError.write(Data("\(step.rawValue):\n".utf8))
-                let report = try await Self.run(step, context: context)
-                print(report.render())
-                reports.append(report)
+                do {
+                    let report = try await Self.run(step, context: context)
+                    print(report.render())
+                    reports.append(report)
+                } catch {
+                    ChildRegistry.killAll()
+                    guard steps.count > 1 else { throw error }
+                    print("\n## \(step.rawValue)\n\nFAILED: \(error)\n")
+                    failures.append(step.rawValue)
+                }
             }
-            return reports
+            return (reports, failures)
         }
         if reports.count > 1 {
             print(Self.summary(reports))
@@ -81,9 +92,12 @@ struct ScenarioRunner {
             let report = BenchReport(
                 generatedAt: ISO8601DateFormatter().string(from: Date()), build: build,
                 cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: BenchReport.loadAverage(),
-                command: CommandLine.arguments.joined(separator: " "), scenarios: reports,
+                command: CommandLine.arguments.joined(separator: " "), scenarios: reports, failed: failures,
                 notes: ["shared, noisy machine: ratios from interleaved rounds are what count; absolute figures vary run to run"])
             Swift.print(try report.json())
+        }
+        if !failures.isEmpty {
+            throw ChildProcess.SpawnError(description: "scenarios failed: \(failures.joined(separator: ", "))")
         }
     }
 
