@@ -27,6 +27,10 @@ struct FanoutScenario {
     struct Round {
         var latencies: [Double]
         var missing: Int
+        /// CPU seconds used during the measured writes by kcache and by this process (KubeSim's
+        /// writes and the watchers' reading).
+        var kcacheCPU: Double
+        var benchCPU: Double
     }
 
     func run(_ context: BenchContext) async throws -> ScenarioReport {
@@ -40,12 +44,15 @@ struct FanoutScenario {
             var p50: [[Double]] = [[], []]
             var missing = [0, 0]
             var fanout: [Double] = []
+            var cpu: [(kcache: [Double], bench: [Double])] = [([], []), ([], [])]
             let counts = [1, watchers]
             let samples = try await Interleaving(runs: context.runs).run(Array(counts.indices)) { index in
                 let before = try await kcache.metrics()
                 let round = try await measureRound(watchers: counts[index], kcache: kcache, writer: writer, context: context)
                 if index == 1 { fanout.append(try await Self.sentPerUpstreamEvent(kcache, since: before)) }
                 p50[index].append(Stats.percentile(50, of: round.latencies))
+                cpu[index].kcache.append(round.kcacheCPU)
+                cpu[index].bench.append(round.benchCPU)
                 missing[index] += round.missing
                 let p99 = Stats.percentile(99, of: round.latencies)
                 context.progress("\(counts[index]) watcher(s): p50 \(Format.duration(Stats.percentile(50, of: round.latencies))), "
@@ -72,6 +79,11 @@ struct FanoutScenario {
                 note: "kcache exports no count of encodings, so \"each event encoded once\" is not measured: "
                     + "events sent ÷ upstream events ≈ watchers per round shows fan-out; the encode-once path is "
                     + "Reflector+Watch (one WatchEventEncoder.encode per upstream event, WatchCacheEvent.encoded shared)")
+            for (index, count) in counts.enumerated() {
+                report.notes.append("CPU during the \(seconds) s of measured writes with \(count) watcher(s) (medians): kcache "
+                    + "\(Format.fixed(Stats.median(cpu[index].kcache), 2)) s, this process (KubeSim writes + watch clients) "
+                    + "\(Format.fixed(Stats.median(cpu[index].bench), 2)) s, of \(2 * seconds) core-seconds")
+            }
             if missing.contains(where: { $0 > 0 }) {
                 report.notes.append("MISSING deliveries: \(missing[0]) with 1 watcher, \(missing[1]) with \(watchers) (summed over rounds)")
             }
@@ -95,8 +107,11 @@ struct FanoutScenario {
             let warmUp = try await writer.write(count: 5)
             try await Self.waitForAll(connections, sequence: warmUp.upperBound - 1)
             for connection in connections { _ = connection.recorder.takeMarked() }
+            let cpuBefore = (KcacheProcess.cpuSeconds(of: kcache.pid), KcacheProcess.cpuSeconds(of: 0))
             let measured = try await writer.write(count: eventsPerSecond * seconds)
             let complete = (try? await Self.waitForAll(connections, sequence: measured.upperBound - 1)) != nil
+            let kcacheCPU = KcacheProcess.cpuSeconds(of: kcache.pid) - cpuBefore.0
+            let benchCPU = KcacheProcess.cpuSeconds(of: 0) - cpuBefore.1
             let sent = writer.sendTimes(measured)
             var latencies: [Double] = []
             latencies.reserveCapacity(connections.count * measured.count)
@@ -108,7 +123,7 @@ struct FanoutScenario {
             let missing = connections.count * measured.count - latencies.count
             if !complete { context.progress("not every watcher received every event within the deadline") }
             await Self.close(connections)
-            return Round(latencies: latencies, missing: missing)
+            return Round(latencies: latencies, missing: missing, kcacheCPU: kcacheCPU, benchCPU: benchCPU)
         } catch {
             await Self.close(connections)
             throw error

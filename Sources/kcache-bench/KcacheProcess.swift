@@ -143,6 +143,18 @@ final class KcacheProcess: Sendable {
         throw ChildProcess.SpawnError(description: "no VmRSS in /proc/\(pid)/status")
     }
 
+    /// CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`, in seconds;
+    /// `pid` 0 means this process.
+    static func cpuSeconds(of pid: Int32) -> Double {
+        let path = pid == 0 ? "/proc/self/stat" : "/proc/\(pid)/stat"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM (graceful: saves the snapshot when one is configured), then SIGKILL after `grace`.
     func stop(grace: Duration = .seconds(30)) async {
         await process.stop(signal: SIGTERM, grace: grace)

@@ -91,8 +91,8 @@ struct ListNginxScenario {
                 report.notes.append("kubectl is not installed: no kubectl proxy row")
             }
             let throughput = Double(body.count) / Stats.median(samples[0])
-            report.notes.append("kcache LIST throughput \(Format.bytes(throughput))/s; "
-                + "bodies: KubeSim \(Format.bytes(Double(sizes["KubeSim"] ?? 0))) (items without kind/apiVersion)")
+            report.notes.append("kcache LIST throughput \(Format.bytes(throughput))/s; body bytes: "
+                + targets.map { "\($0.name) \(Format.grouped(Double(sizes[$0.name] ?? 0)))" }.joined(separator: ", "))
             report.notes.append("iterations per sample: " + targets.map { "\($0.name) \(timer.iterations(of: $0.name))" }.joined(separator: ", "))
             return report
         }

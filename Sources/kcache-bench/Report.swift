@@ -26,6 +26,9 @@ struct ScenarioReport: Codable, Sendable {
         /// Every run's value, measured and reference, in run order.
         var samples: [Double] = []
         var referenceSamples: [Double] = []
+        /// The median of the per-round ratios (each round's measured ÷ that round's reference):
+        /// a second view, robust to load that drifts between rounds.
+        var pairedRatio: Double?
         var note: String?
     }
 
@@ -65,11 +68,18 @@ struct ScenarioReport: Codable, Sendable {
         let value = Stats.median(measured)
         let base = Stats.median(reference)
         let ratio = base == 0 ? nil : value / base
+        let pairs = zip(measured, reference).compactMap { $1 == 0 ? nil : $0 / $1 }
+        let paired = pairs.isEmpty ? nil : Stats.median(pairs)
+        var note = note
+        if let ratio, let paired, target.verdict(ratio) != target.verdict(paired) {
+            let disagreement = "the median of per-round ratios, \(Format.ratio(paired)), gives the other verdict: too close to call on this machine"
+            note = note.map { $0 + "; " + disagreement } ?? disagreement
+        }
         rows.append(Row(
             figure: figure, measured: value, measuredText: unit.format(value, spread: Stats.spreadPercent(measured)),
             reference: base, referenceText: unit.format(base, spread: Stats.spreadPercent(reference)), ratio: ratio,
             target: target.text, verdict: ratio.map(target.verdict) ?? .miss, unit: unit.name,
-            samples: measured, referenceSamples: reference, note: note))
+            samples: measured, referenceSamples: reference, pairedRatio: paired, note: note))
     }
 
     /// Adds a row whose verdict the scenario decided (counts, memory budgets).
