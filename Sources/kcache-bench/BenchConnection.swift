@@ -80,7 +80,11 @@ final class BenchConnection: Sendable {
         if let body { head.headers.add(name: "Content-Length", value: String(body.count)) }
         let promise = channel.eventLoop.makePromise(of: Response.self)
         let pending = ResponseCollector.Pending(head: head, body: body, keepBody: keepBody, promise: promise)
-        channel.writeAndFlush(pending, promise: nil)
+        // The write succeeds once the collector has queued the request (it then owns the
+        // response promise); it fails only if the request never reached the collector.
+        let queued = channel.eventLoop.makePromise(of: Void.self)
+        queued.futureResult.whenFailure { promise.fail($0) }
+        channel.writeAndFlush(pending, promise: queued)
         return try await promise.futureResult.get()
     }
 
@@ -90,7 +94,9 @@ final class BenchConnection: Sendable {
 }
 
 /// Pairs each request written on the connection with its response, in order; fails every
-/// pending request when the connection closes. Confined to the channel's event loop.
+/// pending request when the connection closes. A request's write promise succeeds as soon as
+/// the request is queued here (from then on its response promise is this handler's to
+/// complete). Confined to the channel's event loop.
 private final class ResponseCollector: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Pending
@@ -115,7 +121,8 @@ private final class ResponseCollector: ChannelDuplexHandler {
         if let body = pending.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         }
-        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        promise?.succeed()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

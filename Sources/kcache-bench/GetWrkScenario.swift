@@ -25,9 +25,12 @@ struct GetWrkScenario {
             let nginx = try await Nginx.start(serving: root, in: context.work)
             teardown.add { await nginx.stop() }
 
+            // wrk, kcache and nginx share the machine's cores; whichever server is not under load
+            // sits idle, so each round measures one server with the same client.
             let urls = [("kcache", kcache.baseURL + path), ("nginx", nginx.url("object.json"))]
             var warmUp = wrk
             warmUp.duration = .seconds(1)
+            // A first run pays for connection setup, page faults and nginx's file cache; not counted.
             for (name, url) in urls { _ = try await warmUp.run(url, work: context.work, label: "\(name)-warmup") }
             context.progress("wrk -t\(wrk.threads) -c\(wrk.connections) -d\(Int(Stats.seconds(wrk.duration)))s, "
                 + "\(context.runs) rounds of kcache and nginx interleaved (~\(Int(Stats.seconds(wrk.duration)) * 2 * context.runs) s)")
@@ -37,6 +40,7 @@ struct GetWrkScenario {
             let samples = try await Interleaving(runs: context.runs).run(urls) { name, url in
                 round += 1
                 let result = try await wrk.run(url, work: context.work, label: "\(name)-\(round)")
+                // A server answering errors fast would look fast: failures are reported beside the rate.
                 failures[name, default: 0] += result.failures
                 if let latency = result.p99Latency { p99[name, default: []].append(latency) }
                 return result.requestsPerSecond

@@ -33,6 +33,7 @@ struct ListNginxScenario {
             let proxy = try await KubectlProxy.start(upstream: sim.baseURL, work: context.work)
             if let proxy { teardown.add { await proxy.stop() } }
 
+            /// One server answering the same LIST, on its own kept-alive connection.
             struct Target {
                 var name: String
                 var connection: BenchConnection

@@ -61,10 +61,8 @@ struct ScenarioRunner {
         }
         print("kcache-bench \(scenario.rawValue): \(build) build, \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "load \(BenchReport.loadAverage().map { String($0) }.joined(separator: " ")), \(context.runs) interleaved rounds; "
-            + "figures are medians, ratios against a reference measured in the same rounds")
-        if build == "debug" {
-            print("warning: debug build — times mean nothing. Build with: swift build -c release --product kcache-bench --scratch-path .build-release")
-        }
+            + "figures are medians, ratios against a reference measured in the same rounds"
+            + (build == "debug" ? " — a debug build: times mean nothing" : ""))
         let steps = Self.steps(for: scenario)
         // One failing scenario of several is reported and the rest still run.
         let (reports, failures) = try Self.blocking { () -> ([ScenarioReport], [String]) in
