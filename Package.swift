@@ -153,7 +153,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeProxyTests",
-            dependencies: ["KubeProxy", "KubeSim", "KubeTestSupport"],
+            dependencies: [
+                "KubeProxy", "KubeSim", "KubeTestSupport", "KubeCache", "KubeAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -163,7 +167,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["KubeSim", "KubeProxy", "KubeAPI", "KubeTestSupport"],
+            dependencies: [
+                "KubeSim", "KubeProxy", "KubeAPI", "KubeCache", "KubeSnapshot", "KubeUpstream", "KubeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 

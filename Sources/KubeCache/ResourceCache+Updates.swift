@@ -42,8 +42,18 @@ extension ResourceCache {
             state.counters.eventsApplied += 1
             return (.applied, state.settle(configuration: configuration, now: now))
         }
-        work.run()
+        finish(work)
         return outcome
+    }
+
+    /// Runs what an update decided, outside the lock, and logs the watchers it ended.
+    private func finish(_ work: PendingWork) {
+        work.run()
+        for id in work.endedSlow {
+            logger.info("ended a watcher that fell behind", metadata: [
+                "watcher": "\(id)", "limit_bytes": "\(configuration.maxWatcherLagBytes)",
+            ])
+        }
     }
 
     /// Records that the upstream has delivered everything up to `resourceVersion` (a
@@ -55,7 +65,7 @@ extension ResourceCache {
             state.store.resourceVersion = resourceVersion
             return state.settle(configuration: configuration, now: now)
         }
-        work.run()
+        finish(work)
     }
 
     /// Replaces the cache's contents with a complete LIST taken at `resourceVersion`.
@@ -97,7 +107,7 @@ extension ResourceCache {
             // says so): complete and live, not merely complete.
             return state.settle(configuration: configuration, now: now)
         }
-        work.run()
+        finish(work)
     }
 }
 
@@ -124,6 +134,7 @@ extension ResourceCache.State {
                 watchers[id]?.end = .tooSlow
                 counters.slowWatchersEnded += 1
                 work.wakes.append(slot.wake)
+                work.endedSlow.append(id)
             } else if slot.isWaiting {
                 watchers[id]?.isWaiting = false
                 work.wakes.append(slot.wake)
@@ -139,6 +150,8 @@ extension ResourceCache.State {
 struct PendingWork {
     var wakes: [WakeSignal] = []
     var resumes: [CheckedContinuation<Bool, Never>] = []
+    /// Watchers ended for falling behind, to log.
+    var endedSlow: [UInt64] = []
 
     func run() {
         for wake in wakes { wake.fire() }

@@ -19,12 +19,8 @@ extension ResourceCache {
             let watcher: CacheWatcher
             switch request.start {
             case .initialEvents(let endBookmark):
-                let namespace = request.filter.namespace
-                let objects = namespace.isEmpty
-                    ? state.store.objects.makeIterator()
-                    : state.store.objects.elements(from: ObjectKey(namespace: namespace, name: "")).makeIterator()
                 let initial = CacheWatcher.InitialEvents(
-                    objects: objects, namespace: namespace, endBookmark: endBookmark,
+                    objects: state.store.objects(namespace: request.filter.namespace, from: nil), endBookmark: endBookmark,
                     resourceVersion: state.store.resourceVersion)
                 watcher = CacheWatcher(
                     id: id, cache: self, request: request, position: state.store.resourceVersion,
@@ -65,17 +61,19 @@ extension ResourceCache {
         /// Nothing new; the watcher is marked waiting and will be woken.
         case idle
         case ended(WatchEnd)
+        /// The history dropped events the watcher had not read: it ends as too slow.
+        case fellOutOfHistory
     }
 
     /// Takes up to `limit` events after watcher `id`'s cursor and advances it past them.
     func events(for id: UInt64, limit: Int) -> HistoryRead {
-        state.withLock { state in
+        let read = state.withLock { state -> HistoryRead in
             guard let slot = state.watchers[id] else { return .ended(.stopped) }
             if let end = slot.end { return .ended(end) }
             guard let events = state.history.events(after: slot.cursor, limit: limit) else {
                 state.watchers[id]?.end = .tooSlow
                 state.counters.slowWatchersEnded += 1
-                return .ended(.tooSlow)
+                return .fellOutOfHistory
             }
             guard let last = events.last else {
                 state.watchers[id]?.isWaiting = true
@@ -84,6 +82,9 @@ extension ResourceCache {
             state.watchers[id]?.cursor = last.sequence
             return .events(events)
         }
+        guard case .fellOutOfHistory = read else { return read }
+        logger.info("ended a watcher whose events left the history before it read them", metadata: ["watcher": "\(id)"])
+        return .ended(.tooSlow)
     }
 
     /// Marks watcher `id` as past its initial events: from now on the lag bound applies.

@@ -24,6 +24,8 @@ public final class CachingProxy: Service {
         /// Resources cached from the start (`--resources`), as `resource` or `resource.group`.
         public var resources: [String] = []
         public var authentication: UpstreamForwarder.Authentication = .none
+        /// How cached reads are authorized with `--auth passthrough` (`--authz-cache-ttl`).
+        public var authorization = CachedReadAuthorizer.Configuration()
         /// How often discovery is refreshed in the background.
         public var discoveryInterval: Duration = .seconds(60)
         /// Snapshots to restore from at start and save to (`--snapshot`); nil for none.
@@ -45,6 +47,8 @@ public final class CachingProxy: Service {
     public let statistics = ProxyStatistics()
     /// What `/metrics` exports; its `factory` is for components that emit their own metrics.
     public let metrics: ProxyMetrics
+    /// Authorizes cached reads (`--auth passthrough`); nil with `--auth none`.
+    public let authorizer: CachedReadAuthorizer?
     private let logger: Logger
     /// `--resources` names with their resources once resolved.
     private let required: RequiredResources
@@ -87,19 +91,26 @@ public final class CachingProxy: Service {
         }
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
+        authorizer = configuration.authentication == .passthrough
+            ? CachedReadAuthorizer(
+                configuration: configuration.authorization,
+                reviewer: UpstreamAccessReviewer(client: client, timeout: configuration.authorization.reviewTimeout),
+                metrics: metrics.authorization, logger: logger)
+            : nil
         let discovery = self.discovery
         let endpoints = LocalEndpoints(
             registry: registry, requiredResources: { required.all }, metrics: { metrics.render() },
             upstreamProblem: { discovery.lastError })
         router = Router(
             configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
-            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, logger: logger)
+            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, authorizer: authorizer, logger: logger)
         metrics.collect(registry)
         metrics.observe(statistics)
         server = HTTPServer(
             configuration: configuration.server, router: router,
-            observer: observer.map { RequestObservers(first: metrics.requests, second: $0) as any RequestObserver }
-                ?? metrics.requests,
+            observer: RequestObservers(
+                first: metrics.requests,
+                second: observer.map { RequestObservers(first: RequestLog(logger: logger), second: $0) } ?? RequestLog(logger: logger)),
             group: group, logger: logger)
     }
 
@@ -116,6 +127,9 @@ public final class CachingProxy: Service {
             if let snapshots {
                 group.addTask { [registry] in await snapshots.runPeriodicSaves(caches: { registry.caches }) }
             }
+            // Graceful shutdown reaches every connection (`ShutdownNotifier`): watches end at
+            // once, other responses finish, and a client that does not read is cut off after
+            // the grace period; then the server returns.
             try await server.run()
             // The server returns after graceful shutdown: stop everything else, then save what
             // the caches hold so the next start resumes from here.

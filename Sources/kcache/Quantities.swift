@@ -32,6 +32,15 @@ enum Quantities {
         return Int(value * scale)
     }
 
+    /// `bytes` in the largest binary unit that divides it: `2GiB`, `256MiB`, `1500`.
+    static func format(bytes: Int) -> String {
+        let units = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        for (unit, scale) in units where bytes >= scale && bytes % scale == 0 {
+            return "\(bytes / scale)\(unit)"
+        }
+        return "\(bytes)"
+    }
+
     static func format(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         if milliseconds % 1000 != 0 { return "\(milliseconds)ms" }

@@ -12,10 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve GET, LIST and WATCH from a watch-fed cache; pass everything else to the API server.",
         discussion: """
-        Every setting is a flag and a key of the --config YAML file (flags override the file,
-        the file overrides defaults). Durations: 500ms, 30s, 10m, 1h. Sizes: 64KiB, 2GiB.
+        Every setting is a flag and a key of the --config YAML file (flags override the file, the file overrides defaults). Durations: 500ms, 30s, 10m, 1h. Sizes: 64KiB, 2GiB. Booleans: --name or --no-name. Lists: comma-separated.
 
-        --config FILE                YAML file of settings (keys as below, without --)
         \(ServeSettings.helpText)
         """)
 
@@ -23,9 +21,21 @@ struct ServeCommand: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
+        // The arguments are captured for the settings table, so help is asked for here.
+        if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+            print(Self.helpMessage())
+            return
+        }
+        let parsed: ServeSettings.Arguments
         let settings: ServeSettings
         do {
-            settings = try ServeSettings.resolve(arguments: arguments)
+            parsed = try ServeSettings.parse(arguments)
+            settings = try ServeSettings.resolve(parsed)
+            if parsed.printConfig {
+                try settings.validate()
+                print(try settings.yaml(configFile: parsed.configFile), terminator: "")
+                return
+            }
         } catch {
             throw ValidationError("\(error)")
         }

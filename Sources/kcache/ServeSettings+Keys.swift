@@ -8,7 +8,17 @@ extension ServeSettings {
         var help: String
         /// A boolean: `--name` alone means true, `--no-name` false.
         var isFlag = false
+        /// The setting's current value, written as `apply` reads it (`--print-config`).
+        var value: @Sendable (ServeSettings) -> Value
         var apply: @Sendable (inout ServeSettings, String) throws(ValueProblem) -> Void
+    }
+
+    /// A setting's value as text its key accepts back.
+    enum Value: Equatable, Sendable {
+        case text(String)
+        case list([String])
+        /// An optional setting that is not set.
+        case unset
     }
 
     struct ValueProblem: Error {
@@ -37,7 +47,7 @@ extension ServeSettings {
         duration("ryw-timeout", "how long a read waits for the cache to reflect a write", \.rywTimeout),
         optional("snapshot", "SQLite file to restore from and save to", \.snapshot),
         duration("snapshot-interval", "how often the snapshot is saved", \.snapshotInterval),
-        bool("snapshot-secrets", "also save Secrets and excluded kinds in the snapshot", \.snapshotSecrets),
+        bool("snapshot-secrets", "also save Secrets in the snapshot (when cached)", \.snapshotSecrets),
         duration("snapshot-max-age", "restored data older than this is not served before a resync", \.snapshotMaxAge),
         choice("auth", "none or passthrough", \.auth),
         bool("allow-unauthenticated-remote", "allow --auth none on a non-loopback address", \.allowUnauthenticatedRemote),
@@ -54,11 +64,35 @@ extension ServeSettings {
 
     static func key(named name: String) -> Key? { keys.first { $0.name == name } }
 
+    /// "unknown key" (or flag), with the nearest key when one is within two edits of `name`
+    /// (a typo, `_` for `-`, camelCase).
+    static func unknownKeyProblem(_ name: String, flag: Bool = false) -> String {
+        let spelled = String(name.map { $0 == "_" ? "-" : $0 }).lowercased()
+        let nearest = keys.map { ($0.name, editDistance(spelled, $0.name)) }.min { $0.1 < $1.1 }
+        let unknown = flag ? "unknown flag --\(name)" : "unknown key"
+        guard let nearest, nearest.1 <= 2 else { return unknown }
+        return "\(unknown) (did you mean \(flag ? "--" : "")\(nearest.0)?)"
+    }
+
+    /// Levenshtein distance, for suggestions.
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
     /// Applies `values` (key, text) from `source` ("flag", "file /path") in order.
     mutating func apply(_ values: [(String, String)], source: String) throws(SettingsError) {
         for (name, value) in values {
             guard let key = Self.key(named: name) else {
-                throw SettingsError(key: name, source: source, problem: "unknown key")
+                throw SettingsError(key: name, source: source, problem: Self.unknownKeyProblem(name))
             }
             do {
                 try key.apply(&self, value)
@@ -71,18 +105,20 @@ extension ServeSettings {
     // MARK: Parsers
 
     private static func string(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, value: { .text($0[keyPath: path]) }) { settings, value throws(ValueProblem) in
             guard !value.isEmpty else { throw ValueProblem("must not be empty") }
             settings[keyPath: path] = value
         }
     }
 
     private static func optional(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, String?> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value in settings[keyPath: path] = value.isEmpty ? nil : value }
+        Key(name: name, help: help, value: { $0[keyPath: path].map(Value.text) ?? .unset }) { settings, value in
+            settings[keyPath: path] = value.isEmpty ? nil : value
+        }
     }
 
     private static func bool(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Bool> & Sendable) -> Key {
-        Key(name: name, help: help, isFlag: true) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, isFlag: true, value: { .text($0[keyPath: path] ? "true" : "false") }) { settings, value throws(ValueProblem) in
             switch value.lowercased() {
             case "true", "yes", "1": settings[keyPath: path] = true
             case "false", "no", "0": settings[keyPath: path] = false
@@ -92,14 +128,14 @@ extension ServeSettings {
     }
 
     private static func int(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, value: { .text(String($0[keyPath: path])) }) { settings, value throws(ValueProblem) in
             guard let number = Int(value), number > 0 else { throw ValueProblem("\"\(value)\" is not a positive integer") }
             settings[keyPath: path] = number
         }
     }
 
     private static func size(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Int> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, value: { .text(Quantities.format(bytes: $0[keyPath: path])) }) { settings, value throws(ValueProblem) in
             guard let bytes = Quantities.size(value), bytes > 0 else {
                 throw ValueProblem("\"\(value)\" is not a size (like 64KiB, 256MiB, 2GiB)")
             }
@@ -108,7 +144,7 @@ extension ServeSettings {
     }
 
     private static func duration(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Duration> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, value: { .text(Quantities.format($0[keyPath: path])) }) { settings, value throws(ValueProblem) in
             guard let duration = Quantities.duration(value), duration > .zero else {
                 throw ValueProblem("\"\(value)\" is not a duration (like 500ms, 30s, 10m, 1h)")
             }
@@ -117,13 +153,13 @@ extension ServeSettings {
     }
 
     private static func list(_ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, [String]> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value in
+        Key(name: name, help: help, value: { .list($0[keyPath: path]) }) { settings, value in
             settings[keyPath: path] = value.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
         }
     }
 
     private static func oneOf(_ name: String, _ help: String, _ allowed: [String], _ path: any WritableKeyPath<ServeSettings, String> & Sendable) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
+        Key(name: name, help: help, value: { .text($0[keyPath: path]) }) { settings, value throws(ValueProblem) in
             guard allowed.contains(value) else {
                 throw ValueProblem("\"\(value)\" is not one of \(allowed.joined(separator: ", "))")
             }
@@ -131,12 +167,12 @@ extension ServeSettings {
         }
     }
 
-    private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(
-        _ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Value> & Sendable
+    private static func choice<Choice: RawRepresentable<String> & CaseIterable & Sendable>(
+        _ name: String, _ help: String, _ path: any WritableKeyPath<ServeSettings, Choice> & Sendable
     ) -> Key {
-        Key(name: name, help: help) { settings, value throws(ValueProblem) in
-            guard let choice = Value(rawValue: value) else {
-                throw ValueProblem("\"\(value)\" is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        Key(name: name, help: help, value: { .text($0[keyPath: path].rawValue) }) { settings, value throws(ValueProblem) in
+            guard let choice = Choice(rawValue: value) else {
+                throw ValueProblem("\"\(value)\" is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             settings[keyPath: path] = choice
         }

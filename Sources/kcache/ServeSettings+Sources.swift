@@ -3,22 +3,29 @@ import Yams
 
 /// Reading settings from the config file and the command line.
 extension ServeSettings {
-    /// Settings from defaults, then `--config FILE` (if among `arguments`), then the flags.
-    static func resolve(arguments: [String]) throws -> ServeSettings {
-        let (configFile, flags) = try parse(arguments)
+    /// What `kcache serve`'s arguments ask for: a config file, settings, whether to print them.
+    struct Arguments {
+        var configFile: String?
+        /// `--print-config`: print the effective settings as YAML and exit.
+        var printConfig = false
+        /// (key, value) pairs from flags, in order.
+        var values: [(String, String)] = []
+    }
+
+    /// Settings from defaults, then the config file (if any), then the flags.
+    static func resolve(_ arguments: Arguments) throws -> ServeSettings {
         var settings = ServeSettings()
-        if let configFile {
+        if let configFile = arguments.configFile {
             try settings.apply(try fileValues(configFile), source: "config file \(configFile)")
         }
-        try settings.apply(flags, source: "flag")
+        try settings.apply(arguments.values, source: "flag")
         return settings
     }
 
     /// Splits `--name value`, `--name=value`, `--flag` and `--no-flag` into (key, value) pairs;
-    /// `--config` is returned apart.
-    static func parse(_ arguments: [String]) throws(SettingsError) -> (config: String?, values: [(String, String)]) {
-        var config: String?
-        var values: [(String, String)] = []
+    /// `--config FILE` and `--print-config` are returned apart.
+    static func parse(_ arguments: [String]) throws(SettingsError) -> Arguments {
+        var parsed = Arguments()
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -37,32 +44,37 @@ extension ServeSettings {
                     throw SettingsError(key: name, source: "flag", problem: "needs a file")
                 }
                 if value == nil { index += 1 }
-                config = file
+                parsed.configFile = file
+                continue
+            }
+            if name == "print-config" && value == nil {
+                parsed.printConfig = true
                 continue
             }
             if name.hasPrefix("no-"), let key = key(named: String(name.dropFirst(3))), key.isFlag, value == nil {
-                values.append((key.name, "false"))
+                parsed.values.append((key.name, "false"))
                 continue
             }
             guard let key = key(named: name) else {
-                throw SettingsError(key: name, source: "flag", problem: "unknown flag --\(name)")
+                throw SettingsError(key: name, source: "flag", problem: unknownKeyProblem(name, flag: true))
             }
             if let value {
-                values.append((name, value))
+                parsed.values.append((name, value))
             } else if key.isFlag {
-                values.append((name, "true"))
+                parsed.values.append((name, "true"))
             } else {
                 guard index < arguments.count else {
                     throw SettingsError(key: name, source: "flag", problem: "needs a value")
                 }
-                values.append((name, arguments[index]))
+                parsed.values.append((name, arguments[index]))
                 index += 1
             }
         }
-        return (config, values)
+        return parsed
     }
 
-    /// The (key, value) pairs of a YAML config file: a mapping of keys to scalars or lists.
+    /// The (key, value) pairs of a YAML config file: a mapping of keys to scalars or lists. A
+    /// null value (`key:`, `~`, `null`) reads as empty, which unsets an optional setting.
     static func fileValues(_ path: String) throws -> [(String, String)] {
         let source = "config file \(path)"
         guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
@@ -85,7 +97,7 @@ extension ServeSettings {
             }
             switch valueNode {
             case .scalar(let scalar):
-                values.append((key, scalar.string))
+                values.append((key, valueNode.null != nil ? "" : scalar.string))
             case .sequence(let sequence):
                 let items = try sequence.map { item -> String in
                     guard let string = item.string else {
@@ -101,12 +113,23 @@ extension ServeSettings {
         return values
     }
 
-    /// Help text for every key, for `kcache serve --help`.
+    /// Help text for `--config`, `--print-config` and every key, for `kcache serve --help`: one
+    /// flag per line, its help wrapped under a hanging indent to 79 columns (ArgumentParser
+    /// would wrap longer lines at 80 without the indent).
     static var helpText: String {
-        let width = (keys.map(\.name.count).max() ?? 0) + 4
-        return keys.map { key in
-            let flag = key.isFlag ? "--[no-]\(key.name)" : "--\(key.name)"
-            return flag.padding(toLength: width + 6, withPad: " ", startingAt: 0) + key.help
+        let rows = [
+            ("--config FILE", "YAML file of settings: the keys below, without --"),
+            ("--print-config", "print the effective settings as YAML and exit; checks them as serve does, but reads no other file"),
+        ] + keys.map { ($0.isFlag ? "--[no-]\($0.name)" : "--\($0.name)", $0.help) }
+        let width = (rows.map(\.0.count).max() ?? 0) + 2
+        let indent = String(repeating: " ", count: width)
+        return rows.map { flag, help in
+            var lines = [""]
+            for word in help.split(separator: " ") {
+                if !lines[lines.count - 1].isEmpty && width + lines[lines.count - 1].count + 1 + word.count > 79 { lines.append("") }
+                lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + word
+            }
+            return flag.padding(toLength: width, withPad: " ", startingAt: 0) + lines.joined(separator: "\n" + indent)
         }.joined(separator: "\n")
     }
 }

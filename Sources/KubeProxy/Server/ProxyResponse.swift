@@ -15,9 +15,11 @@ public struct ProxyResponse: Sendable {
     public var source: Source
 
     public enum Source: String, Sendable {
+        /// Answered by kcache for the API: from its cache, or an error it gives itself (a bad
+        /// query, a limit) without asking the upstream.
         case cache
         case upstream
-        /// kcache's own endpoints and errors it answers itself.
+        /// kcache's own endpoints (`/readyz`, `/metrics`, …) and protocol errors: no header.
         case local
     }
 
