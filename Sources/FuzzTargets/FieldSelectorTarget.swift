@@ -9,8 +9,8 @@ import KubeAPI
 ///   orders terms by their raw text, which canonical escaping can change), and after one
 ///   round the canonical text is stable.
 /// - Every value survives `escape` and parsing; no term has both field and value empty.
-/// - `matches` agrees with the documented semantics (an absent field reads as `""`) and with
-///   the re-parsed selector's; `exactValue` is the first `=`/`==` term's value.
+/// - `matches` agrees with the documented semantics (an absent field reads as `""`, values
+///   compared as bytes) and with the re-parsed selector's; `exactValue` is the first `=`/`==` term's value.
 enum FieldSelectorTarget {
     static let kinds = [
         GroupVersionResource(group: "", version: "v1", resource: "pods"),
@@ -33,19 +33,21 @@ enum FieldSelectorTarget {
             throw InvariantViolation("canonical form \(show(canonical)) of \(show(text)) does not parse")
         }
         try expect(terms(again) == terms(selector), "\(show(text)) → \(show(canonical)) → \(again)")
-        try expect((try? FieldSelector(parsing: again.description))?.description == again.description,
+        try expect((try? FieldSelector(parsing: again.description)).map { Array($0.description.utf8) } == Array(again.description.utf8),
                    "canonical form of \(show(canonical)) is not stable")
         for term in selector.requirements {
             try expect(!(term.field.isEmpty && term.value.isEmpty), "an empty term survived in \(show(text))")
             let single = try? FieldSelector(parsing: "f=" + FieldSelector.escape(term.value))
-            try expect(single?.requirements.first?.value == term.value, "value \(show(term.value)) does not survive escaping")
+            try expect(single?.requirements.first.map { Array($0.value.utf8) } == Array(term.value.utf8),
+                       "value \(show(term.value)) does not survive escaping")
         }
 
         var values: [String: String] = [:]
         for (field, value) in FuzzText.pairs(lines) { values[field] = value }
         let expected = selector.requirements.allSatisfy { term in
             let actual = values[term.field] ?? ""
-            return term.op == .notEquals ? actual != term.value : actual == term.value
+            // Bytes, as Go compares strings (`String ==` is canonical equivalence).
+            return Array(actual.utf8) == Array(term.value.utf8) ? term.op != .notEquals : term.op == .notEquals
         }
         try expect(selector.matches { values[$0] } == expected && again.matches { values[$0] } == expected,
                    "\(show(text)) on \(values): expected \(expected)")
@@ -63,8 +65,8 @@ enum FieldSelectorTarget {
         }
     }
 
-    /// The terms as a sorted list, with `==` written `=`.
-    private static func terms(_ selector: FieldSelector) -> [String] {
-        selector.requirements.map(\.description).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    /// The terms' bytes as a sorted list, with `==` written `=`.
+    private static func terms(_ selector: FieldSelector) -> [[UInt8]] {
+        selector.requirements.map { Array($0.description.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }

@@ -3,6 +3,10 @@
 /// Keys order as the API server's storage keys do: by the bytes of `namespace/name` (or of
 /// `name` alone for cluster-scoped objects), so `a-b/x` sorts before `a/x` because `-` (0x2D)
 /// is below `/` (0x2F). LIST items, continue tokens and the cache's iteration all use this order.
+///
+/// Equality and hashing are on those bytes too, as etcd's keys are: `caf\u{e9}` and
+/// `cafe\u{301}` are two objects (names validated as path segments, such as RBAC's, may hold
+/// either), although Swift's `String ==` finds them canonically equivalent.
 public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var namespace: String
     public var name: String
@@ -19,6 +23,26 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String { storageKey }
+
+    /// Same bytes; consistent with `<`, unlike the `String` equality a synthesized `==` would use.
+    public static func == (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        lhs.namespace.utf8.elementsEqual(rhs.namespace.utf8) && lhs.name.utf8.elementsEqual(rhs.name.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        ObjectKey.hashBytes(of: namespace, into: &hasher)
+        ObjectKey.hashBytes(of: name, into: &hasher)
+    }
+
+    /// The string's UTF-8 bytes and their count (so `("ab", "c")` and `("a", "bc")` differ).
+    private static func hashBytes(of text: String, into hasher: inout Hasher) {
+        let utf8 = text.utf8
+        hasher.combine(utf8.count)
+        let hashed: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            for byte in utf8 { hasher.combine(byte) }
+        }
+    }
 
     /// Byte order of the storage keys, computed without building them.
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {

@@ -52,6 +52,24 @@ import Testing
         #expect(token == ContinueToken(resourceVersion: ResourceVersion(7), startKey: "ns/a\u{0}"))
     }
 
+    /// A leading `/` is the byte, as Go's `strings.HasPrefix` sees it, even when a combining mark
+    /// follows and makes one `Character` of the two: `"/\u{301}a"` is clean and becomes `\u{301}a`.
+    @Test func aSlashBeforeACombiningMarkIsALeadingSlash() throws {
+        let token = try ContinueToken(decoding: Base64URL.encode(Array(#"{"v":"meta.k8s.io/v1","rv":5,"start":"/\u0301a"}"#.utf8)))
+        #expect(token.resourceVersion == ResourceVersion(5))
+        #expect(Array(token.startKey.utf8) == Array("\u{301}a".utf8))
+
+        let across = ContinueToken(resourceVersion: ResourceVersion(5), startKey: "ns/\u{301}p\u{0}")
+        let key = try ContinueToken(decoding: across.encoded).startObjectKey(listNamespace: nil)
+        #expect(Array(key.namespace.utf8) == Array("ns".utf8))
+        #expect(Array(key.name.utf8) == Array("\u{301}p\u{0}".utf8))
+
+        // Rooted at that slash, `..` still climbs: rejected with the key as written.
+        let climbing = #"{"v":"meta.k8s.io/v1","rv":5,"start":"/\u0301/../a"}"#
+        let error = capture { try ContinueToken(decoding: Base64URL.encode(Array(climbing.utf8))) }
+        #expect(error == badRequest("invalid continue token: continue key is not valid: /\u{301}/../a"))
+    }
+
     /// Invalid tokens with the API server's exact 400 messages.
     static let invalid: [(String, String)] = [
         ("abc$def", "illegal base64 data at input byte 3"),

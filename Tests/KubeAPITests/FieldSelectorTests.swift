@@ -104,6 +104,10 @@ private let widgets = GroupVersionResource(group: "example.com", version: "v1", 
         ("metadata.name=a,metadata.namespace=b", ["metadata.name": "a", "metadata.namespace": "c"], false),
         ("metadata.name=a\\,b", ["metadata.name": "a,b"], true),
         ("", ["anything": "x"], true),
+        // Bytes, as Go compares them: canonically equivalent spellings are different values.
+        ("reason=caf\u{e9}", ["reason": "cafe\u{301}"], false),
+        ("reason!=caf\u{e9}", ["reason": "cafe\u{301}"], true),
+        ("reason=cafe\u{301}", ["reason": "cafe\u{301}"], true),
     ]
 
     @Test(arguments: matchingCases)

@@ -85,6 +85,14 @@ private let keyRule = "name part must consist of alphanumeric characters, '-', '
          "specifying resource version is not allowed when using continue"),
         ("/api/v1/pods?resourceVersion=00&continue=token&limit=500", 400, .badRequest,
          "specifying resource version is not allowed when using continue"),
+        // `?`, `&` and `=` are bytes to Go even when a combining mark follows, making one
+        // `Character` of the separator and the mark: the parameters are still split there.
+        ("/api/v1/pods?limit=\u{301}5", 400, .badRequest, "strconv.ParseInt: parsing \"\u{301}5\": invalid syntax"),
+        ("/api/v1/pods?resourceVersion=\u{301}", 400, .badRequest,
+         "invalid resource version: resourceVersion: Invalid value: \"\u{301}\": strconv.ParseUint: parsing \"\u{301}\": invalid syntax"),
+        ("/api/v1/pods?\u{301}&limit=x", 400, .badRequest, "strconv.ParseInt: parsing \"x\": invalid syntax"),
+        ("/api/v1/pods?resourceVersionMatch=Exact&\u{301}", 422, .invalid,
+         invalid("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided")),
     ]
 
     @Test(arguments: invalidQueries)
@@ -234,6 +242,13 @@ private let keyRule = "name part must consist of alphanumeric characters, '-', '
         ("a=b=c", ["a=b=c"]),
         ("l=app%3Dweb%2Ctier+in+(a%2Cb)", ["l=app=web,tier in (a,b)"]),
         ("v=%C3%A9", ["v=é"]),
+        // Separators are bytes, as in Go, even where a combining mark makes one `Character` of
+        // the separator and the next scalar (`&\u{301}`, `=\u{301}`).
+        ("a=1&\u{301}b=2", ["a=1", "\u{301}b=2"]),
+        ("a=\u{301}&b", ["a=\u{301}", "b="]),
+        ("a=\u{301}=\u{301}", ["a=\u{301}=\u{301}"]),
+        ("\u{301}&\u{301}", ["\u{301}=", "\u{301}="]),
+        ("a;\u{301}&b=1", ["b=1"]),
     ]
 
     @Test(arguments: cases)

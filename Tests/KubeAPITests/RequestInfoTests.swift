@@ -124,6 +124,23 @@ private func summary(_ info: RequestInfo) -> String {
         #expect(try RequestInfo(method: "GET", uri: "https://h:1/version?x=1").path == "/version")
     }
 
+    /// `?`, `&` and `=` are found as bytes, as Go finds them, even when a combining mark follows
+    /// and makes one `Character` of the separator and the mark.
+    @Test func separatorsBeforeACombiningMarkSplitAsInGo() throws {
+        let marked = try RequestInfo(method: "GET", uri: "/api/v1/namespaces/ns/pods?\u{301}limit=5")
+        #expect(Array(marked.path.utf8) == Array("/api/v1/namespaces/ns/pods".utf8))
+        #expect(summary(marked) == "list api /v1 ns=ns pods//")
+        #expect(marked.options.limit == nil)
+        let paged = try RequestInfo(method: "GET", uri: "/api/v1/pods?limit=5&\u{301}x=1")
+        #expect(summary(paged) == "list api /v1 ns= pods//")
+        #expect(paged.options.limit == 5)
+        let absolute = try RequestInfo(method: "GET", uri: "https://h:1/api/v1/pods?watch=1&\u{301}")
+        #expect(summary(absolute) == "watch api /v1 ns= pods//")
+        let named = try RequestInfo(method: "GET", uri: "/api/v1/namespaces/ns/configmaps/\u{301}?resourceVersion=0")
+        #expect(Array(named.name.utf8) == Array("\u{301}".utf8))
+        #expect(named.options.resourceVersion == .zero)
+    }
+
     @Test func objectKeysNameObjectsAndTreatNamespacesAsClusterScoped() throws {
         #expect(try RequestInfo(method: "GET", uri: "/api/v1/namespaces/ns/pods/p").objectKey == ObjectKey(namespace: "ns", name: "p"))
         #expect(try RequestInfo(method: "GET", uri: "/api/v1/namespaces/ns/pods/p/status").objectKey == ObjectKey(namespace: "ns", name: "p"))

@@ -42,6 +42,17 @@ import Testing
         #expect(Store(resource: Fixtures.configMaps).keys(onNode: "n1") == nil)
     }
 
+    /// RBAC names are path segments and may be any Unicode: names that differ in bytes are two
+    /// objects in etcd, even when Swift's `String ==` finds them canonically equivalent.
+    @Test func keepsCanonicallyEquivalentNamesApart() {
+        var store = Store(resource: Fixtures.configMaps)
+        store.put(Fixtures.object(namespace: "a", name: "caf\u{e9}", rv: 1))
+        store.put(Fixtures.object(namespace: "a", name: "cafe\u{301}", rv: 2))
+        #expect(store.objects.map { Array($0.key.name.utf8) } == [Array("cafe\u{301}".utf8), Array("caf\u{e9}".utf8)])
+        store.remove(ObjectKey(namespace: "a", name: "cafe\u{301}"))
+        #expect(store.objects.map { Array($0.key.name.utf8) } == [Array("caf\u{e9}".utf8)])
+    }
+
     @Test func byteCountTracksObjects() {
         var store = Store(resource: Fixtures.configMaps)
         let first = Fixtures.object(namespace: "a", name: "x", rv: 1)

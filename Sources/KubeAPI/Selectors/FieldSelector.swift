@@ -33,10 +33,11 @@ public struct FieldSelector: Hashable, Sendable, CustomStringConvertible {
             self.value = value
         }
 
-        /// Whether a field whose value is `actual` (`""` when absent) satisfies the term.
+        /// Whether a field whose value is `actual` (`""` when absent) satisfies the term. Bytes
+        /// are compared, as Go compares strings: `caf\u{e9}` does not match `cafe\u{301}`.
         @inlinable
         public func matches(_ actual: String) -> Bool {
-            op == .notEquals ? actual != value : actual == value
+            actual.utf8.elementsEqual(value.utf8) != (op == .notEquals)
         }
 
         /// apimachinery's form: `field=value` (also for `==`) or `field!=value`, with `\`, `,`
