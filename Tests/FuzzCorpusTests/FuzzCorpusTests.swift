@@ -5,7 +5,7 @@ import Testing
 /// Replays every committed corpus file and every crash regression input through the fuzz
 /// targets, as ordinary tests: what `make fuzz` found stays fixed, with no sanitizer build.
 ///
-/// Layout (`Fuzz/corpora/README.md`): `Fuzz/corpora/<target>/` holds the seeds
+/// Layout (`Fuzz/README.md`): `Fuzz/corpora/<target>/` holds the seeds
 /// (`seed-*`, written by `kcache-fuzz seed`) and the inputs libFuzzer merged in;
 /// `Fuzz/corpora/regressions/<target>/` holds inputs that once crashed or broke an invariant.
 @Suite struct FuzzCorpusTests {
