@@ -9,9 +9,10 @@ import KubeAPI
 /// - An accepted token has a resourceVersion above 0 and a clean start key (no leading `/`,
 ///   no empty, `.` or `..` segment; empty only for the start `"/"`), and its JSON is RFC 8259
 ///   (per the reference parser) nested at most 512 deep.
-/// - For plain token JSON (`v`, `rv`, `start` once each, a valid version, a positive `rv`): it
-///   is accepted exactly when `start` is a clean path once rooted, and the start key is
-///   `start` without its leading `/` (bytes, so `/\u{301}` is a leading slash too).
+/// - For plain token JSON (`v`, `rv`, `start` once each, names folded as Go folds them, a
+///   valid version, a positive `rv`): it is accepted exactly when `start` is a clean path once
+///   rooted, and the start key is `start` without its leading `/` (bytes, so `/\u{301}` is a
+///   leading slash too).
 /// - Round trip: `encoded` decodes to the same token.
 /// - `latestStartKey` only answers for tokens `init(decoding:)` rejects.
 enum ContinueTokenTarget {
@@ -47,22 +48,49 @@ enum ContinueTokenTarget {
         try expect(key.isEmpty || isClean(Array(key.utf8)[...]), "start key \(show(key)) of \(show(text)) is not clean")
     }
 
+    /// A member name as Go's `bytes.EqualFold` compares it with ASCII names: ASCII letters
+    /// lowercased, `ſ` (U+017F) read as `s` and the Kelvin sign (U+212A) as `k`, the only
+    /// non-ASCII letters that fold to ASCII ones.
+    static func goFolded(_ key: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        while index < key.count {
+            if key[index...].starts(with: [0xC5, 0xBF]) {
+                out.append(UInt8(ascii: "s"))
+                index += 2
+            } else if key[index...].starts(with: [0xE2, 0x84, 0xAA]) {
+                out.append(UInt8(ascii: "k"))
+                index += 3
+            } else {
+                let byte = key[index]
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+                index += 1
+            }
+        }
+        return out
+    }
+
     /// Go's `path.Clean(p) == p` for `"/" + p`: no empty, `.` or `..` segment.
     static func isClean(_ relative: ArraySlice<UInt8>) -> Bool {
         relative.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .allSatisfy { !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) }
     }
 
-    /// For token JSON with exactly the members `v`, `rv` and `start`, the version right and a
-    /// positive integer `rv`: the start key the token must decode to, or nil when the start is
-    /// not clean. Nil too for any other JSON (case-folded or repeated keys, other types).
+    /// For token JSON with exactly the members `v`, `rv` and `start` (names matched as Go's
+    /// `encoding/json` matches them, see `goFolded`), the version right and a positive integer
+    /// `rv`: the start key the token must decode to, or nil when the start is not clean. Nil
+    /// too for any other JSON (repeated keys, other types).
     static func plainStart(_ document: ReferenceJSON) -> String? {
-        guard let members = document.root.value.members, members.count == 3,
-              let version = members.first(where: { $0.hasKey("v") })?.node.value.string,
+        guard let members = document.root.value.members, members.count == 3 else { return nil }
+        func member(_ name: String) -> ReferenceJSON.Node? {
+            let matching = members.filter { goFolded($0.key) == Array(name.utf8) }
+            return matching.count == 1 ? matching[0].node : nil
+        }
+        guard let version = member("v")?.value.string,
               Array(version.utf8) == Array(ContinueToken.version.utf8),
-              case .number(let literal)? = members.first(where: { $0.hasKey("rv") })?.node.value,
+              case .number(let literal)? = member("rv")?.value,
               let rv = Int64(literal), rv > 0,
-              case .string(let start, let raw)? = members.first(where: { $0.hasKey("start") })?.node.value,
+              case .string(let start, let raw)? = member("start")?.value,
               !raw.isEmpty else { return nil }
         let bytes = Array(start.utf8)
         let relative = bytes.first == UInt8(ascii: "/") ? bytes.dropFirst() : bytes[...]

@@ -142,7 +142,7 @@ extension ContinueToken {
         var startKey = ""
     }
 
-    /// Base64 and JSON decoding with Go's semantics: keys matched case-insensitively, unknown
+    /// Base64 and JSON decoding with Go's semantics: keys matched as Go folds them, unknown
     /// keys ignored, the last duplicate wins, `null` leaves a field unset; Go's messages on
     /// failure (syntax errors first, then the first type mismatch).
     static func decodeFields(_ encoded: String) throws(Status) -> Fields {
@@ -172,7 +172,7 @@ extension ContinueToken {
                 try scanner.enterContainer(depth: 1)
                 var isFirst = true
                 while let key = try scanner.nextMember(isFirst: &isFirst) {
-                    let name = String(decoding: scanner.unescapedBytes(key), as: UTF8.self).lowercased()
+                    let name = foldedKey(String(decoding: scanner.unescapedBytes(key), as: UTF8.self))
                     let start = try scanner.peekSignificant()
                     switch (name, start) {
                     case (_, UInt8(ascii: "n")):
@@ -206,6 +206,17 @@ extension ContinueToken {
             return .success(fields)
         }
         return try outcome.get()
+    }
+
+    /// A member name folded as Go's `encoding/json` matches field names (`bytes.EqualFold`,
+    /// Unicode simple folding): ASCII case aside, `ſ` (U+017F) is an `s` and the Kelvin sign a
+    /// `k` (which `lowercased()` already gives), so `"ſtart"` sets the start key.
+    static func foldedKey(_ name: String) -> String {
+        var folded = String.UnicodeScalarView()
+        for scalar in name.lowercased().unicodeScalars {
+            folded.append(scalar == "\u{17F}" ? "s" : scalar)
+        }
+        return String(folded)
     }
 
     /// Go's name for the JSON type starting with `byte`, as in its UnmarshalTypeError.

@@ -52,6 +52,15 @@ import Testing
         #expect(token == ContinueToken(resourceVersion: ResourceVersion(7), startKey: "ns/a\u{0}"))
     }
 
+    /// Go matches member names with Unicode simple case folding, where `ſ` (U+017F) is an `s`.
+    @Test func foldsMemberNamesAsGo() throws {
+        let json = #"{"v":"meta.k8s.io/v1","RV":7,"\u017ftart":"a\u0000","\u017fTART":"b\u0000"}"#
+        let token = try ContinueToken(decoding: Base64URL.encode(Array(json.utf8)))
+        #expect(token == ContinueToken(resourceVersion: ResourceVersion(7), startKey: "b\u{0}"))
+        #expect(ContinueToken.foldedKey("\u{17F}TaRt") == "start")
+        #expect(ContinueToken.foldedKey("\u{212A}") == "k")
+    }
+
     /// A leading `/` is the byte, as Go's `strings.HasPrefix` sees it, even when a combining mark
     /// follows and makes one `Character` of the two: `"/\u{301}a"` is clean and becomes `\u{301}a`.
     @Test func aSlashBeforeACombiningMarkIsALeadingSlash() throws {
