@@ -30,6 +30,8 @@ public struct LocalEndpoints: Sendable {
     public func respond(to request: ProxyRequest) -> ProxyResponse? {
         guard request.method == "GET" || request.method == "HEAD" else { return nil }
         let path = request.path
+        // API paths start /api: answer those without looking further.
+        guard !path.utf8.starts(with: "/api".utf8) else { return nil }
         let query = request.uri.firstIndex(of: "?").map { String(request.uri[request.uri.index(after: $0)...]) } ?? ""
         let verbose = QueryString(query).contains("verbose")
         switch path {
