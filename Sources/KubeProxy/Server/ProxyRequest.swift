@@ -27,7 +27,7 @@ public struct ProxyRequest: Sendable {
 
     /// The path without the query.
     public var path: Substring {
-        uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri[...]
+        uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
     }
 }
 
