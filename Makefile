@@ -39,8 +39,9 @@ release: deps
 # events, and must not share two cores with another target's CPU-bound unit tests.
 TEST_TARGETS := $(notdir $(wildcard Tests/*Tests))
 
-## test: build everything in debug (no warnings allowed in our targets) and run every test target.
-test: test-deps
+## test: build everything in debug (no warnings allowed in our targets), run every test target, then
+## kcache-bench's short form (small sizes, seconds; keeps the harness working, asserts no times).
+test: test-deps bench-tools
 	@$(SWIFT) build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning:" | grep -v "/.build/checkouts/" || true
 	@if grep -E "error:" .build-test.log | grep -q .; then rm -f .build-test.log; exit 1; fi
 	@if grep -E ": warning:" .build-test.log | grep -v "/.build/checkouts/" | grep -q .; then echo "warnings in our targets (see above)"; rm -f .build-test.log; exit 1; fi; rm -f .build-test.log
@@ -49,6 +50,8 @@ test: test-deps
 	  $(SWIFT) test --skip-build --filter "^$$target\." || failed="$$failed $$target"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi; echo "all test targets passed"
+	@echo "== kcache-bench --scenario ci"
+	@.build/debug/kcache-bench --scenario ci
 
 ## demo: a simulated cluster with kcache in front of it; prints what to try.
 demo: deps

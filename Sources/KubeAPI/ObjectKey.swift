@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Identifies one object of a resource: its namespace (empty for cluster-scoped kinds) and name.
 ///
 /// Keys order as the API server's storage keys do: by the bytes of `namespace/name` (or of
@@ -51,8 +57,18 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Three-way comparison of the storage keys' bytes: negative, zero or positive.
     public static func compareStorageKeys(_ lhs: ObjectKey, _ rhs: ObjectKey) -> Int {
-        // Cluster-scoped keys are just the name; namespaced keys are namespace + "/" + name.
-        // Walk both as (namespace, separator, name) byte sequences.
+        // Both namespaced or both cluster-scoped (always so within one resource): decided
+        // within "namespace/" — a namespace that is a prefix of the other meets "/" against the
+        // other's next byte — and then by the names.
+        if lhs.namespace.isEmpty == rhs.namespace.isEmpty {
+            if !lhs.namespace.isEmpty {
+                let order = compareBytes(lhs.namespace, rhs.namespace, bothFollowedBy: UInt8(ascii: "/"))
+                if order != 0 { return order }
+            }
+            return compareBytes(lhs.name, rhs.name)
+        }
+        // One cluster-scoped key against a namespaced one: walk both as (namespace, separator,
+        // name) byte sequences.
         var left = StorageKeyBytes(lhs)
         var right = StorageKeyBytes(rhs)
         while true {
@@ -63,6 +79,29 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
             case let (l?, r?):
                 if l != r { return l < r ? -1 : 1 }
             }
+        }
+    }
+}
+
+/// Three-way comparison of two strings' UTF-8 bytes (Go's string order), each followed by
+/// `terminator` when given (so a string that is a prefix of the other meets the terminator
+/// against the other's next byte).
+private func compareBytes(_ lhs: String, _ rhs: String, bothFollowedBy terminator: UInt8? = nil) -> Int {
+    var lhs = lhs
+    var rhs = rhs
+    return lhs.withUTF8 { left in
+        rhs.withUTF8 { right in
+            let common = min(left.count, right.count)
+            if common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress {
+                let order = memcmp(leftBase, rightBase, common)
+                if order != 0 { return order < 0 ? -1 : 1 }
+            }
+            if left.count == right.count { return 0 }
+            guard let terminator else { return left.count < right.count ? -1 : 1 }
+            let (leftNext, rightNext) = left.count < right.count ? (terminator, right[common]) : (left[common], terminator)
+            if leftNext != rightNext { return leftNext < rightNext ? -1 : 1 }
+            // The longer string continues with the terminator itself: it is longer past it.
+            return left.count < right.count ? -1 : 1
         }
     }
 }

@@ -90,8 +90,14 @@ extension ResourceCache {
                 if !consider(object) { break }
             }
         } else {
-            for object in store.objects(namespace: filter.namespace, from: start) {
-                if !consider(object) { break }
+            // Objects the label summary rules out are never touched; whether any object at all
+            // follows the page (for the continue token) is counted from the tree instead.
+            var objects = store.objects(namespace: filter.namespace, from: start, labelSummary: filter.labelSummary)
+            while items.count < limit, let object = objects.next() {
+                if filter.matches(object) { items.append(object) }
+            }
+            if items.count == limit, let last = items.last {
+                hasMore = store.count(namespace: filter.namespace, from: last.key.successor) > 0
             }
         }
 
@@ -102,10 +108,14 @@ extension ResourceCache {
                 listNamespace: filter.namespace.isEmpty ? nil : filter.namespace)
             result.continueToken = token.encoded
             if !filter.hasSelectors {
-                let next = ObjectKey(namespace: last.key.namespace, name: last.key.name + "\u{0}")
-                result.remainingItemCount = store.count(namespace: filter.namespace, from: next)
+                result.remainingItemCount = store.count(namespace: filter.namespace, from: last.key.successor)
             }
         }
         return result
     }
+}
+
+extension ObjectKey {
+    /// The first key that sorts after this one.
+    var successor: ObjectKey { ObjectKey(namespace: namespace, name: name + "\u{0}") }
 }

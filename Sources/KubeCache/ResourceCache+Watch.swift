@@ -20,7 +20,7 @@ extension ResourceCache {
             switch request.start {
             case .initialEvents(let endBookmark):
                 let initial = CacheWatcher.InitialEvents(
-                    objects: state.store.objects(namespace: request.filter.namespace, from: nil), endBookmark: endBookmark,
+                    objects: state.store.objects(namespace: request.filter.namespace, from: nil, labelSummary: request.filter.labelSummary), endBookmark: endBookmark,
                     resourceVersion: state.store.resourceVersion)
                 watcher = CacheWatcher(
                     id: id, cache: self, request: request, position: state.store.resourceVersion,

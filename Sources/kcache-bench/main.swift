@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import KubeSnapshot
 
 /// `kcache-bench`: micro- and scenario benchmarks for kcache, run from a release build
 /// (`swift build -c release --product kcache-bench`). Each scenario lives in its own file
@@ -44,6 +46,13 @@ struct KcacheBench: ParsableCommand {
             try JSONScenario(listItems: listItems).run(with: harness)
         case .readAfterWrite:
             try ReadAfterWriteScenario(pairs: pairs, unwrittenReads: 25 * pairs).run()
+        case .snapshot:
+            let objects = options.objects ?? 100_000
+            let bytes = options.objectBytes ?? 2048
+            let result = try ScenarioRunner.blocking {
+                try await SnapshotBenchmark.run(objects: objects, objectBytes: bytes, directory: NSTemporaryDirectory())
+            }
+            print(result)
         }
     }
 }
@@ -72,6 +81,8 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument {
     case json
     /// Read-your-writes: a read right after a write, and reads of unwritten resources.
     case readAfterWrite = "read-after-write"
+    /// KubeSnapshot in-process: full and incremental save, load (read, decode, build), restore.
+    case snapshot
 }
 
 KcacheBench.main()

@@ -156,3 +156,41 @@ extension PersistentSortedMapNode {
         #expect(map[3] == 4)
     }
 }
+
+extension Int: ScanSummarizable {
+    /// Tests summarize an Int as its low 64 bits, so scans can be checked against a filter.
+    public var scanSummary: UInt64 { UInt64(truncatingIfNeeded: self) }
+}
+
+extension String: ScanSummarizable {
+    public var scanSummary: UInt64 { 0 }
+}
+
+@Suite struct PersistentSortedMapSummaryTests {
+    @Test func summaryScanYieldsExactlyTheElementsWithTheRequiredBits() {
+        var generator = SeededGenerator(seed: 7)
+        var map = PersistentSortedMap<Int, Int>()
+        var model: [Int: Int] = [:]
+        for step in 0..<5_000 {
+            let key = Int.random(in: 0..<2_000, using: &generator)
+            if step % 3 == 2 {
+                map.removeValue(forKey: key)
+                model[key] = nil
+            } else {
+                let value = Int.random(in: 0..<256, using: &generator)
+                map.updateValue(value, forKey: key)
+                model[key] = value
+            }
+        }
+        for required in [0, 1, 3, 0x10, 0x81, 0xFF] as [UInt64] {
+            var iterator = map.makeIterator()
+            var scanned: [Int] = []
+            while let (key, value) = iterator.next(summaryContaining: required) {
+                #expect(UInt64(value) & required == required)
+                scanned.append(key)
+            }
+            let expected = model.filter { UInt64($0.value) & required == required }.keys.sorted()
+            #expect(scanned == expected, "required bits \(required)")
+        }
+    }
+}

@@ -173,3 +173,25 @@ final class WakeCounter: Sendable {
         #expect(await gone)
     }
 }
+
+/// Fan-out shares one encoding: every watcher of an event is handed slices of the same bytes.
+@Suite struct WatchEncodingSharingTests {
+    @Test func everyWatcherGetsTheSameEncodedBytes() throws {
+        let cache = ResourceCache(resource: Fixtures.configMaps)
+        cache.replace(with: [], resourceVersion: ResourceVersion(1))
+        let watchers = try (0..<50).map { _ in
+            try cache.watch(WatchRequest(filter: Fixtures.filter(), start: .after(ResourceVersion(1)), allowBookmarks: false), wake: {})
+        }
+        cache.apply(.added, Fixtures.object(namespace: "a", name: "x", rv: 2))
+        var addresses: Set<UnsafeRawPointer> = []
+        for watcher in watchers {
+            guard case .events(let segments) = watcher.next(maxBytes: 1 << 20), segments.count == 1 else {
+                Issue.record("expected one event line")
+                continue
+            }
+            addresses.insert(segments[0].withUnsafeBytes { UnsafeRawPointer($0.baseAddress!) })
+            #expect(DecodedEvent.decode(segments) == [DecodedEvent(type: "ADDED", name: "x", resourceVersion: "2")])
+        }
+        #expect(addresses.count == 1, "50 watchers share one encoded line")
+    }
+}

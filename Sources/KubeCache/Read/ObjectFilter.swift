@@ -10,6 +10,8 @@ public struct ObjectFilter: Sendable {
     public let namespace: String
     public let labelSelector: LabelSelector
     public let fieldSelector: FieldSelector
+    /// `LabelSummary.required(by: labelSelector)`: bits a matching object's summary has.
+    public let labelSummary: UInt64
     let resource: CachedResource
 
     /// A filter for `resource`, or nil when the field selector uses a field the cache does not
@@ -23,6 +25,7 @@ public struct ObjectFilter: Sendable {
         self.namespace = namespace
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
+        labelSummary = LabelSummary.required(by: labelSelector)
     }
 
     /// True when the request has neither a label nor a field selector (namespace aside): the

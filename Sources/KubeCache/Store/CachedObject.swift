@@ -14,6 +14,8 @@ public final class CachedObject: Sendable {
     public let uid: String
     public let resourceVersion: ResourceVersion
     public let labels: Labels
+    /// `LabelSummary.of(labels)`: the store keeps it beside the object for selector scans.
+    public let labelSummary: UInt64
     /// Values of the resource's selectable fields, aligned with `CachedResource.fieldPaths`,
     /// absent fields already given the value the API server compares (`""`, `"false"`, `"0"`).
     public let fieldValues: [String?]
@@ -33,6 +35,7 @@ public final class CachedObject: Sendable {
         self.uid = uid
         self.resourceVersion = resourceVersion
         self.labels = labels
+        labelSummary = LabelSummary.of(labels)
         self.fieldValues = fieldValues
         self.metadataRange = metadataRange
         self.isTerminating = isTerminating
@@ -44,6 +47,10 @@ public final class CachedObject: Sendable {
 
     /// The number of bytes this object keeps alive, for `--max-cache-bytes` accounting.
     public var footprint: Int { bytes.count + 200 }
+}
+
+extension CachedObject: ScanSummarizable {
+    public var scanSummary: UInt64 { labelSummary }
 }
 
 extension CachedObject {

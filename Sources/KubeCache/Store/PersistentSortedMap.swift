@@ -13,7 +13,7 @@
 /// Value semantics: a `PersistentSortedMap` is a value; mutating one copy never changes
 /// another. It is `Sendable` when its keys and values are, because shared nodes are never
 /// mutated (a node is changed in place only while uniquely referenced).
-public struct PersistentSortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
+public struct PersistentSortedMap<Key: Comparable & Sendable, Value: ScanSummarizable>: Sendable {
     typealias Node = PersistentSortedMapNode<Key, Value>
 
     /// Most elements (leaf) or children (inner node) a node holds before it splits.
@@ -127,6 +127,7 @@ extension PersistentSortedMap: Sequence {
         private var path: [(node: Node, index: Int)] = []
         private var keys: [Key] = []
         private var values: [Value] = []
+        private var summaries: [UInt64] = []
         private var index = 0
 
         init(root: Node, from key: Key?) {
@@ -138,6 +139,7 @@ extension PersistentSortedMap: Sequence {
             }
             keys = node.keys
             values = node.values
+            summaries = node.summaries
             index = key.map { node.lowerBound($0) } ?? 0
         }
 
@@ -152,6 +154,19 @@ extension PersistentSortedMap: Sequence {
             guard index < values.count || advanceToNextLeaf() else { return nil }
             defer { index += 1 }
             return values[index]
+        }
+
+        /// The next element whose value's `scanSummary` has every bit of `required` set;
+        /// elements without them are skipped reading only the leaf's summaries, never the
+        /// values themselves.
+        public mutating func next(summaryContaining required: UInt64) -> (key: Key, value: Value)? {
+            while true {
+                while index < summaries.count {
+                    defer { index += 1 }
+                    if summaries[index] & required == required { return (keys[index], values[index]) }
+                }
+                guard advanceToNextLeaf() else { return nil }
+            }
         }
 
         /// Moves to the first element of the next non-empty leaf; false at the end.
@@ -170,6 +185,7 @@ extension PersistentSortedMap: Sequence {
                 if !node.keys.isEmpty {
                     keys = node.keys
                     values = node.values
+                    summaries = node.summaries
                     index = 0
                     return true
                 }
@@ -177,6 +193,14 @@ extension PersistentSortedMap: Sequence {
             return false
         }
     }
+}
+
+/// A value that a `PersistentSortedMap` summarizes in 64 bits, kept in the leaf beside it, so
+/// a scan can reject elements by their summary alone (see `Iterator.next(summaryContaining:)`).
+public protocol ScanSummarizable: Sendable {
+    /// Bits that must all be set in the summary of every value a scan could want; 0 when the
+    /// value has nothing to summarize.
+    var scanSummary: UInt64 { get }
 }
 
 // MARK: - Bulk construction

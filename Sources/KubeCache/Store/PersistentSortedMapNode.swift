@@ -1,17 +1,19 @@
 /// One node of a `PersistentSortedMap`'s B+ tree.
 ///
-/// A leaf holds up to `maximumFill` elements as parallel `keys`/`values` arrays in ascending
-/// order. An inner node holds `children` and `keys.count == children.count - 1` separators:
+/// A leaf holds up to `maximumFill` elements as parallel `keys`/`values`/`summaries` arrays in
+/// ascending order (`summaries[i]` is `values[i].scanSummary`, kept beside the value so a scan
+/// can skip elements without touching them). An inner node holds `children` and `keys.count == children.count - 1` separators:
 /// `keys[i]` is the smallest key in `children[i + 1]`, so a key `k` belongs to the child at
 /// the number of separators `<= k`. `count` is the number of elements in the subtree.
 ///
 /// Nodes are mutated only while uniquely referenced (the map copies a shared node before it
 /// touches it), which is what makes every published snapshot immutable.
-final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @unchecked Sendable {
+final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: ScanSummarizable>: @unchecked Sendable {
     typealias Map = PersistentSortedMap<Key, Value>
 
     var keys: [Key]
     var values: [Value]
+    var summaries: [UInt64]
     var children: [PersistentSortedMapNode]
     var count: Int
     let isLeaf: Bool
@@ -19,6 +21,16 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
     init(leafKeys: [Key], values: [Value]) {
         keys = leafKeys
         self.values = values
+        summaries = values.map(\.scanSummary)
+        children = []
+        count = leafKeys.count
+        isLeaf = true
+    }
+
+    init(leafKeys: [Key], values: [Value], summaries: [UInt64]) {
+        keys = leafKeys
+        self.values = values
+        self.summaries = summaries
         children = []
         count = leafKeys.count
         isLeaf = true
@@ -27,13 +39,14 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
     init(innerKeys: [Key], children: [PersistentSortedMapNode]) {
         keys = innerKeys
         values = []
+        summaries = []
         self.children = children
         count = children.reduce(0) { $0 + $1.count }
         isLeaf = false
     }
 
     func copy() -> PersistentSortedMapNode {
-        isLeaf ? PersistentSortedMapNode(leafKeys: keys, values: values)
+        isLeaf ? PersistentSortedMapNode(leafKeys: keys, values: values, summaries: summaries)
             : PersistentSortedMapNode(innerKeys: keys, children: children)
     }
 
@@ -77,10 +90,12 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
             if index < keys.count, keys[index] == key {
                 let old = values[index]
                 values[index] = value
+                summaries[index] = value.scanSummary
                 return (old, nil)
             }
             keys.insert(key, at: index)
             values.insert(value, at: index)
+            summaries.insert(value.scanSummary, at: index)
             count += 1
             return (nil, splitIfNeeded())
         }
@@ -99,9 +114,11 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
         if isLeaf {
             guard keys.count > Map.maximumFill else { return nil }
             let half = keys.count / 2
-            let sibling = PersistentSortedMapNode(leafKeys: Array(keys[half...]), values: Array(values[half...]))
+            let sibling = PersistentSortedMapNode(
+                leafKeys: Array(keys[half...]), values: Array(values[half...]), summaries: Array(summaries[half...]))
             keys.removeSubrange(half...)
             values.removeSubrange(half...)
+            summaries.removeSubrange(half...)
             count = keys.count
             return (sibling.keys[0], sibling)
         }
@@ -125,6 +142,7 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
             let index = lowerBound(key)
             guard index < keys.count, keys[index] == key else { return nil }
             keys.remove(at: index)
+            summaries.remove(at: index)
             count -= 1
             return values.remove(at: index)
         }
@@ -157,6 +175,7 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
         if left.isLeaf {
             left.keys.append(contentsOf: right.keys)
             left.values.append(contentsOf: right.values)
+            left.summaries.append(contentsOf: right.summaries)
         } else {
             left.keys.append(keys[separatorIndex])
             left.keys.append(contentsOf: right.keys)
@@ -171,6 +190,7 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
         if left.isLeaf {
             right.keys.insert(left.keys.removeLast(), at: 0)
             right.values.insert(left.values.removeLast(), at: 0)
+            right.summaries.insert(left.summaries.removeLast(), at: 0)
             left.count -= 1
             right.count += 1
             keys[separatorIndex] = right.keys[0]
@@ -188,6 +208,7 @@ final class PersistentSortedMapNode<Key: Comparable & Sendable, Value: Sendable>
         if right.isLeaf {
             left.keys.append(right.keys.removeFirst())
             left.values.append(right.values.removeFirst())
+            left.summaries.append(right.summaries.removeFirst())
             left.count += 1
             right.count -= 1
             keys[separatorIndex] = right.keys[0]

@@ -77,25 +77,31 @@ public struct Store: Sendable {
     }
 
     /// The objects in key order, starting at `start` (inclusive) when given, restricted to
-    /// `namespace` when non-empty (one contiguous range of the key order).
-    public func objects(namespace: String, from start: ObjectKey?) -> Objects {
+    /// `namespace` when non-empty (one contiguous range of the key order), and to objects
+    /// whose `labelSummary` has every bit of `labelSummary` set (0: all of them).
+    public func objects(namespace: String, from start: ObjectKey?, labelSummary: UInt64 = 0) -> Objects {
         let lower: ObjectKey? = if namespace.isEmpty {
             start
         } else {
             max(start ?? ObjectKey(namespace: namespace, name: ""), ObjectKey(namespace: namespace, name: ""))
         }
         return Objects(
-            iterator: PersistentSortedMap.Iterator(root: objects.root, from: lower), namespace: namespace)
+            iterator: PersistentSortedMap.Iterator(root: objects.root, from: lower), namespace: namespace,
+            labelSummary: labelSummary)
     }
 
     /// A range of a store's objects in key order; holds the snapshot it came from.
     public struct Objects: Sequence, IteratorProtocol, Sendable {
         var iterator: PersistentSortedMap<ObjectKey, CachedObject>.Iterator
         let namespace: String
+        let labelSummary: UInt64
 
         public mutating func next() -> CachedObject? {
-            guard let object = iterator.nextValue() else { return nil }
-            if !namespace.isEmpty && object.key.namespace != namespace {
+            if namespace.isEmpty && labelSummary == 0 { return iterator.nextValue() }
+            // The key from the leaf, not the object's own: skipping an object touches only the
+            // leaf's arrays.
+            guard let (key, object) = iterator.next(summaryContaining: labelSummary) else { return nil }
+            if !namespace.isEmpty && key.namespace != namespace {
                 iterator = PersistentSortedMap().makeIterator()
                 return nil
             }

@@ -24,7 +24,8 @@ public final class ResourceDiscovery: Sendable {
     private struct State {
         var resources: [GroupVersionResource: APIResource] = [:]
         var lastRefresh: ContinuousClock.Instant?
-        var refreshInFlight = false
+        /// The refresh under way: lookups that miss meanwhile wait for it instead of failing.
+        var inFlight: Task<Void, any Error>?
         var lastError: String?
     }
 
@@ -50,22 +51,36 @@ public final class ResourceDiscovery: Sendable {
     /// The last refresh error, if the last refresh failed.
     public var lastError: String? { state.withLock { $0.lastError } }
 
-    /// Looks `gvr` up, refreshing first when it is unknown and the table is not too fresh.
+    /// Looks `gvr` up. When it is unknown: waits for the refresh under way if there is one
+    /// (so clients arriving while kcache starts are not sent upstream for want of a table),
+    /// else refreshes first unless the table is too fresh for that.
     public func resolve(_ gvr: GroupVersionResource) async -> APIResource? {
         if let known = resource(for: gvr) { return known }
-        let shouldRefresh = state.withLock { state in
-            guard !state.refreshInFlight else { return false }
-            if let last = state.lastRefresh, .now - last < minimumRefreshInterval { return false }
-            return true
+        let refresh = state.withLock { state -> Task<Void, any Error>? in
+            if let inFlight = state.inFlight { return inFlight }
+            if let last = state.lastRefresh, .now - last < minimumRefreshInterval { return nil }
+            return startRefresh(&state)
         }
-        if shouldRefresh { try? await refresh() }
+        if let refresh { try? await refresh.value }
         return resource(for: gvr)
     }
 
-    /// Rebuilds the table from the upstream's discovery documents.
+    /// Rebuilds the table from the upstream's discovery documents (joining a rebuild already
+    /// under way).
     public func refresh() async throws {
-        state.withLock { $0.refreshInFlight = true }
-        defer { state.withLock { $0.refreshInFlight = false } }
+        let refresh = state.withLock { state in state.inFlight ?? startRefresh(&state) }
+        try await refresh.value
+    }
+
+    private func startRefresh(_ state: inout State) -> Task<Void, any Error> {
+        let task = Task { try await self.rebuild() }
+        state.inFlight = task
+        return task
+    }
+
+    private func rebuild() async throws {
+        // The task is published under the lock before this can take it.
+        defer { state.withLock { $0.inFlight = nil } }
         do {
             var table: [GroupVersionResource: APIResource] = [:]
             for resource in try await resources(at: "/api/v1", group: "", version: "v1") {

@@ -30,7 +30,9 @@ public struct LocalEndpoints: Sendable {
     public func respond(to request: ProxyRequest) -> ProxyResponse? {
         guard request.method == "GET" || request.method == "HEAD" else { return nil }
         let path = request.path
-        let query = request.uri.firstIndex(of: "?").map { String(request.uri[request.uri.index(after: $0)...]) } ?? ""
+        // API paths start /api: answer those without looking further.
+        guard !path.utf8.starts(with: "/api".utf8) else { return nil }
+        let query = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(request.uri[request.uri.index(after: $0)...]) } ?? ""
         let verbose = QueryString(query).contains("verbose")
         switch path {
         case "/livez", "/healthz/ping", "/livez/ping":

@@ -21,8 +21,10 @@ extension Router {
         guard read.filter != nil else { return nil }  // a field the cache cannot evaluate
 
         if !cache.canServe {
-            guard verb == .watch else { return nil }
-            // A watch of a kind that is still syncing waits for it, then proceeds.
+            guard verb != .get else { return nil }
+            // A LIST or WATCH of a kind that is still syncing waits for it, then proceeds: the
+            // informers that made kcache start caching a kind cost the upstream one LIST, not
+            // one each.
             return .deferred { [self] body in
                 guard await cache.waitUntilFresh(atLeast: ResourceVersion(1), timeout: configuration.onDemandSyncWait),
                       cache.canServe,

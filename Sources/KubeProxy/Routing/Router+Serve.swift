@@ -16,7 +16,12 @@ extension Router {
                     .notFound(group: resource.groupVersionResource.group, resource: resource.groupVersionResource.resource, name: read.info.name),
                     source: .cache))
             }
-            return .response(.json(Array(object.bytes(in: read.format)) + [0x0A], source: .cache))
+            let objectBytes = object.bytes(in: read.format)
+            var body: [UInt8] = []
+            body.reserveCapacity(objectBytes.count + 1)
+            body.append(contentsOf: objectBytes)
+            body.append(0x0A)
+            return .response(.json(body, source: .cache))
         case .list:
             let options = read.info.options
             let request = ListRequest(

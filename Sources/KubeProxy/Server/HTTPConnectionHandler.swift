@@ -35,8 +35,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var isPumping = false
     private var current: RequestRecord?
     private var isQuiescing = false
-    /// Closes the connection if no request head (or no complete body) arrives in time.
+    /// When the connection closes unless a request head (or the rest of a body) arrives first;
+    /// nil while a response is being produced.
+    private var readDeadline: NIODeadline?
+    /// The one timer enforcing `readDeadline`, and when it fires. Keep-alive traffic only moves
+    /// the deadline; the timer, when it fires early, re-arms itself for the deadline then
+    /// current — no task is scheduled or cancelled per request.
     private var readTimer: Scheduled<Void>?
+    private var readTimerFiresAt = NIODeadline.distantFuture
 
     /// What the connection is writing.
     enum Responding {
@@ -69,20 +75,43 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelActive()
     }
 
-    /// Closes the connection after `timeout` unless the timer is re-armed or cancelled first.
+    /// Closes the connection after `timeout` unless re-armed or disarmed first.
     private func armReadTimer(_ timeout: Duration, context: ChannelHandlerContext) {
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        readDeadline = deadline
+        if readTimer == nil || readTimerFiresAt > deadline {
+            scheduleReadTimer(at: deadline, context: context)
+        }
+    }
+
+    private func disarmReadTimer() {
+        readDeadline = nil
+    }
+
+    private func scheduleReadTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
         readTimer?.cancel()
-        let channel = context.channel
-        readTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            channel.close(promise: nil)
+        readTimerFiresAt = deadline
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        readTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.readTimerFired(context: context)
+        }
+    }
+
+    private func readTimerFired(context: ChannelHandlerContext) {
+        readTimer = nil
+        guard let readDeadline else { return }
+        if readDeadline <= .now() {
+            context.close(promise: nil)
+        } else {
+            scheduleReadTimer(at: readDeadline, context: context)
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            readTimer?.cancel()
-            readTimer = nil
+            disarmReadTimer()
             receive(head, context: context)
         case .body(let buffer):
             guard var body else { return }
@@ -97,10 +126,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             body.continuation.yield(Array(buffer.readableBytesView))
             self.body = body
         case .end:
-            if body != nil {
-                readTimer?.cancel()
-                readTimer = nil
-            }
+            if body != nil { disarmReadTimer() }
             body?.continuation.finish()
             body = nil
         }
@@ -112,7 +138,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let request = ProxyRequest(
             method: head.method.rawValue, uri: head.uri,
             headers: head.headers.map { ($0.name, $0.value) },
-            remoteAddress: context.channel.remoteAddress?.description)
+            remoteAddress: context.channel.remoteAddress)
         current = RequestRecord(request: request, start: .now)
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
         if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
@@ -210,10 +236,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Ends the response; closes the connection unless it is kept alive.
     func finish(context: ChannelHandlerContext) {
         responding = .idle
-        let keepAlive = self.keepAlive
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { channel.close(promise: nil) }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
         if let current {
             observer.completed(current.request, response: current.response, duration: .now - current.start)
@@ -261,6 +288,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelInactive(context: ChannelHandlerContext) {
         readTimer?.cancel()
         readTimer = nil
+        readDeadline = nil
         body?.continuation.finish()
         body = nil
         stopResponding()

@@ -1,4 +1,5 @@
 import KubeAPI
+import NIOCore
 
 /// A client's request as the router sees it: method, target and headers, with no socket.
 ///
@@ -9,10 +10,10 @@ public struct ProxyRequest: Sendable {
     /// The request target: path and query, percent-encoded as received.
     public var uri: String
     public var headers: [(name: String, value: String)]
-    /// The peer's address, for logs.
-    public var remoteAddress: String?
+    /// The peer's address, for logs (rendered only when a log line needs it).
+    public var remoteAddress: SocketAddress?
 
-    public init(method: String, uri: String, headers: [(name: String, value: String)], remoteAddress: String? = nil) {
+    public init(method: String, uri: String, headers: [(name: String, value: String)], remoteAddress: SocketAddress? = nil) {
         self.method = method
         self.uri = uri
         self.headers = headers
@@ -26,7 +27,7 @@ public struct ProxyRequest: Sendable {
 
     /// The path without the query.
     public var path: Substring {
-        uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri[...]
+        uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
     }
 }
 

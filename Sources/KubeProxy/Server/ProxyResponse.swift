@@ -47,7 +47,7 @@ public struct ProxyResponse: Sendable {
     /// A JSON answer.
     public static func json(_ bytes: [UInt8], status: Int = 200, source: Source, extraHeaders: [(name: String, value: String)] = []) -> ProxyResponse {
         ProxyResponse(
-            status: status, headers: [("Content-Type", "application/json")] + extraHeaders,
+            status: status, headers: extraHeaders.isEmpty ? [("Content-Type", "application/json")] : [("Content-Type", "application/json")] + extraHeaders,
             body: .bytes(bytes), source: source)
     }
 

@@ -14,7 +14,7 @@ struct RequestLog: RequestObserver {
             "status": "\(response?.status ?? 0)",
             "source": "\(response?.source.rawValue ?? "none")",
             "duration": "\(duration)",
-            "remote": "\(request.remoteAddress ?? "")",
+            "remote": "\(request.remoteAddress?.description ?? "")",
         ])
     }
 }

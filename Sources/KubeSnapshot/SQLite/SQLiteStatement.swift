@@ -102,7 +102,10 @@ final class SQLiteStatement {
         let pointer = sqlite3_column_blob(statement, column)
         let count = Int(sqlite3_column_bytes(statement, column))
         guard let pointer, count > 0 else { return [] }
-        return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.update(from: pointer.assumingMemoryBound(to: UInt8.self), count: count)
+            initialized = count
+        }
     }
 
     private func check(_ result: Int32) throws(SQLiteError) {

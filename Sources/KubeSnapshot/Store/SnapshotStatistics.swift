@@ -56,7 +56,7 @@ public struct SnapshotLoadReport: Sendable, Hashable {
     /// Rebuilding objects from their bytes and saved metadata: busy time summed over the
     /// threads that did it, overlapping the scan.
     public var decodeDuration: Duration = .zero
-    /// Putting objects into the stores (key-ordered trees): busy time, overlapping the scan.
+    /// Building the stores (key-ordered trees, bottom-up) once the scan and decoding are done.
     public var buildDuration: Duration = .zero
     /// Reading the event tails, after the stores are built.
     public var eventsDuration: Duration = .zero
