@@ -30,9 +30,12 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { storageKey }
 
-    /// Same bytes; consistent with `<`, unlike the `String` equality a synthesized `==` would use.
+    /// Same namespace and name bytes; consistent with `<`, unlike the `String` equality a
+    /// synthesized `==` would use. (Namespaces of one length and storage keys of the same bytes
+    /// mean both parts are the same bytes.)
     public static func == (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
-        lhs.namespace.utf8.elementsEqual(rhs.namespace.utf8) && lhs.name.utf8.elementsEqual(rhs.name.utf8)
+        lhs.namespace.utf8.count == rhs.namespace.utf8.count && lhs.name.utf8.count == rhs.name.utf8.count
+            && compareStorageKeys(lhs, rhs) == 0
     }
 
     public func hash(into hasher: inout Hasher) {
