@@ -2,9 +2,9 @@
 SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 TEST_PACKAGES := curl
-PIP_PACKAGES := kubernetes openapi-spec-validator
+PIP_PACKAGES := kubernetes openapi-spec-validator schemathesis
 
-.PHONY: all build release demo test deps test-deps bench clean
+.PHONY: all build release demo test deps test-deps bench soak clean
 
 all: build
 
@@ -49,6 +49,12 @@ test: test-deps
 	  $(SWIFT) test --skip-build --filter "^$$target\." || failed="$$failed $$target"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi; echo "all test targets passed"
+
+## soak: the randomized fault test's long form, 1,000 seeds (KCACHE_FAULT_SEEDS=N for another
+## count, KCACHE_FAULT_SEED=N to replay one); `make test` runs its 50-seed CI form.
+soak: deps
+	$(SWIFT) build --build-tests
+	KCACHE_FAULT_SEEDS=$${KCACHE_FAULT_SEEDS:-1000} $(SWIFT) test --skip-build --filter "EndToEndTests.RandomizedFaultTests"
 
 ## demo: a simulated cluster with kcache in front of it; prints what to try.
 demo: deps

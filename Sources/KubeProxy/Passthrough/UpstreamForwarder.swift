@@ -27,11 +27,18 @@ public final class UpstreamForwarder: Forwarder {
     /// Largest write answer read whole to learn its resourceVersion; larger ones stream on and
     /// count as "unknown" for read-your-writes.
     let maxWriteAnswerBytes = 8 << 20
+    /// A write fails when the upstream sends nothing for this long (nil: never); reads are not
+    /// bounded so, since `watch` and `follow` streams are legitimately silent.
+    let writeTimeout: Duration?
 
-    public init(client: UpstreamClient, writeRecords: WriteRecords, authentication: Authentication, logger: Logger) {
+    public init(
+        client: UpstreamClient, writeRecords: WriteRecords, authentication: Authentication, writeTimeout: Duration? = nil,
+        logger: Logger
+    ) {
         self.client = client
         self.writeRecords = writeRecords
         self.authentication = authentication
+        self.writeTimeout = writeTimeout
         self.logger = logger
     }
 
@@ -48,6 +55,7 @@ public final class UpstreamForwarder: Forwarder {
         if Self.hasBody(request) {
             upstreamRequest.body = .stream(body.chunks, contentLength: body.contentLength)
         }
+        if Self.isWrite(request.method) { upstreamRequest.lowSpeedTimeout = writeTimeout }
         let stream: UpstreamStream
         do {
             stream = try await client.stream(upstreamRequest)

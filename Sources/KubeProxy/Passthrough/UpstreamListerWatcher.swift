@@ -53,7 +53,9 @@ struct UpstreamListerWatcher: ListerWatcher {
         guard stream.status == 200 else {
             var body: [UInt8] = []
             for try await chunk in stream where body.count < 1 << 20 { body += chunk }
-            throw ListerWatcherError.status(Self.status(code: stream.status, body: body), retryAfter: nil)
+            throw ListerWatcherError.status(
+                Self.status(code: stream.status, body: body),
+                retryAfter: stream.headers["Retry-After"].flatMap { RetryAfter.parse($0) })
         }
         return WatchLines(lines: stream.lines())
     }

@@ -65,15 +65,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Requests
 
     func channelActive(context: ChannelHandlerContext) {
-        armReadTimer(limits.idleTimeout, context: context)
+        armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context)
         context.fireChannelActive()
     }
 
-    /// Closes the connection after `timeout` unless the timer is re-armed or cancelled first.
-    private func armReadTimer(_ timeout: Duration, context: ChannelHandlerContext) {
+    /// Closes the connection after `timeout` (counted against `limit`) unless the timer is
+    /// re-armed or cancelled first.
+    private func armReadTimer(_ timeout: Duration, for limit: ExceededLimit, context: ChannelHandlerContext) {
         readTimer?.cancel()
         let channel = context.channel
+        let observer = self.observer
         readTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            observer.limitExceeded(limit)
             channel.close(promise: nil)
         }
     }
@@ -117,6 +120,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
         if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
             keepAlive = false
+            observer.limitExceeded(.bodyBytes)
             start(.status(.requestEntityTooLarge(
                 "the request body of \(declaredLength) bytes is larger than the limit of \(limits.maxRequestBodyBytes)"),
                 source: .cache), context: context)
@@ -130,7 +134,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             body = (continuation, 0)
             responding = .waiting
             if declaredLength.map({ $0 > 0 }) ?? head.headers.contains(name: "transfer-encoding") {
-                armReadTimer(limits.requestBodyTimeout, context: context)
+                armReadTimer(limits.requestBodyTimeout, for: .bodyTimeout, context: context)
                 if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
                     let interim = HTTPResponseHead(version: head.version, status: .continue)
                     context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
@@ -152,6 +156,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func rejectOversizedBody(context: ChannelHandlerContext) {
         keepAlive = false
+        observer.limitExceeded(.bodyBytes)
         let status = Status.requestEntityTooLarge("the request body is larger than the limit of \(limits.maxRequestBodyBytes) bytes")
         switch responding {
         case .idle, .waiting:
@@ -219,7 +224,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             observer.completed(current.request, response: current.response, duration: .now - current.start)
         }
         current = nil
-        if keepAlive { armReadTimer(limits.idleTimeout, context: context) }
+        if keepAlive { armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context) }
     }
 
     /// Writes as much of the current body as the channel takes.
@@ -319,4 +324,6 @@ private struct RequestRecord {
 /// Told about every completed request: logs and metrics.
 public protocol RequestObserver: Sendable {
     func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration)
+    /// A limit refused a request or ended a connection (see `ExceededLimit`).
+    func limitExceeded(_ limit: ExceededLimit)
 }

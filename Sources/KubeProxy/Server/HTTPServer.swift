@@ -137,7 +137,7 @@ public final class HTTPServer: Service {
             withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: true,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
         try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
-        try pipeline.addHandler(ProtocolErrorHandler())
+        try pipeline.addHandler(ProtocolErrorHandler(observer: observer))
         try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers))
     }
 }

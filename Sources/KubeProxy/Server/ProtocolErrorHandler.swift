@@ -13,6 +13,12 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// True between a response's head and its end: an error then can only close.
     private var isResponding = false
+    /// Told about `431`s (`ExceededLimit.headerBytes`).
+    private let observer: any RequestObserver
+
+    init(observer: any RequestObserver) {
+        self.observer = observer
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
@@ -26,6 +32,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             default:
                 .badRequest("malformed HTTP request: \(parserError)")
             }
+            if status.code == 431 { observer.limitExceeded(.headerBytes) }
             let body = status.jsonBytes + [0x0A]
             var headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close")])
             headers.add(name: "Content-Length", value: String(body.count))

@@ -43,6 +43,10 @@ struct SimRouter: Sendable {
         if faults.isDown {
             return .status(Status.serviceUnavailable("the server is currently unable to handle the request"))
         }
+        if definition != nil, let resolved,
+           let answer = await faults.misbehaviour.intercept(verb: resolved.verb?.rawValue ?? request.method.lowercased()) {
+            return answer
+        }
         // (3) authn/authz insertion point — see the type's comment.
         if let discovery = Discovery(store: store).answer(request) {
             counters.increment(verb: "discovery", resource: "")

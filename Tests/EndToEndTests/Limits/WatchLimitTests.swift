@@ -1,0 +1,96 @@
+import Foundation
+import KubeAPI
+import KubeProxy
+import KubeSim
+import KubeTestSupport
+import Testing
+
+/// The watch limits: at most `--max-watchers` open watches (`429` beyond, with a `Status` and
+/// `Retry-After`), and at most `--max-watcher-queue-bytes` queued for one watcher (a stalled
+/// watcher is ended; the others see every event).
+@Suite("Limits: watches")
+struct WatchLimitTests {
+    static let maxWatchers = 4
+
+    @Test func watchesBeyondTheLimitAreAnswered429() async throws {
+        try await HardeningFixture.with(configure: { $0.router.maxWatchers = Self.maxWatchers }) { fixture in
+            let before = try await fixture.limitCount(.watchers)
+            let from = fixture.sim.currentResourceVersion.value
+            var watches: [DownstreamWatch] = []
+            defer { for watch in watches { watch.close() } }
+            for _ in 0..<Self.maxWatchers { watches.append(try await DownstreamWatch.open(fixture.baseURL, from: from)) }
+
+            let refused = try await fixture.client.request("GET", fixture.baseURL + "/api/v1/configmaps?watch=true&resourceVersion=\(from)")
+            #expect(refused.status == 429)
+            #expect(refused.isStatus && refused.statusReason == "TooManyRequests", "\(refused.text)")
+            #expect(refused.header("Retry-After") != nil)
+            #expect(refused.header("X-Kcache-Source") == "cache")
+            try await fixture.expectLimitCount(.watchers, atLeast: before + 1)
+            let scrape = try await fixture.kcache.scrape()
+            #expect(scrape.value("kcache_http_requests_total", ["verb": "watch", "resource": "configmaps", "code": "429"]) >= 1)
+
+            // The open watches and other reads carry on.
+            try await fixture.expectOthersServed()
+            let rv = try fixture.createInSim("ns-1", "while-full")
+            for watch in watches {
+                let received = try await watch.receive { !$0.isEmpty }
+                #expect(received.map(\.description) == ["ADDED ns-1/while-full@\(rv)"])
+            }
+            // A place frees up when a watch ends.
+            watches.removeLast().close()
+            let admitted = try await eventually(timeout: .seconds(20), "a new watch to be admitted") { () -> KubeTestSupport.WatchStream? in
+                let stream = try await fixture.client.watch(fixture.baseURL + "/api/v1/configmaps?watch=true&resourceVersion=\(rv)")
+                if stream.status == 200 { return stream }
+                stream.close()
+                return nil
+            }
+            admitted.close()
+        }
+    }
+
+    @Test func aStalledWatcherIsEndedAtItsQueueBoundAndTheOthersAreNot() async throws {
+        let bound = 64 << 10
+        try await HardeningFixture.with(configure: { $0.registry.cache.maxWatcherLagBytes = bound }) { fixture in
+            let scrapeBefore = try await fixture.kcache.scrape()
+            let labels = ["group": "", "resource": "configmaps"]
+            let from = fixture.sim.currentResourceVersion.value
+            let reader = try await DownstreamWatch.open(fixture.baseURL, from: from)
+            defer { reader.close() }
+            let stalled = try await fixture.client.stalledWatch(fixture.baseURL + "/api/v1/configmaps?watch=true&resourceVersion=\(from)")
+            defer { Task { await stalled.close() } }
+            let cache = try #require(fixture.kcache.proxy.registry.cache(for: HardeningFixture.configMaps))
+            try await waitUntil(timeout: .seconds(10), "both watchers registered") { cache.watcherCount == 2 }
+
+            // 16 KiB objects, a few at a time, each batch read by the reader before the next:
+            // the stalled watcher's backlog grows past its socket buffers, then past the bound.
+            let payload = String(repeating: "x", count: 16 << 10)
+            var written: [String] = []
+            var received: [DownstreamWatch.Received] = []
+            while cache.counters.slowWatchersEnded == 0 {
+                try #require(written.count < 2_000, "the stalled watcher was never ended after \(written.count) writes")
+                for _ in 0..<4 {
+                    let name = "big-\(written.count)"
+                    try fixture.createInSim("ns-0", name, data: payload)
+                    written.append("ns-0/" + name)
+                }
+                let count = written.count
+                received += try await reader.receive(timeout: .seconds(60)) { received.count + $0.count >= count }
+            }
+            try await waitUntil(timeout: .seconds(20), "kcache to close the stalled watch") { !stalled.isOpen }
+            #expect(cache.counters.slowWatchersEnded == 1, "only the stalled watcher")
+            let scrapeAfter = try await eventually(timeout: .seconds(10), "kcache_watchers_ended_slow_total to move") {
+                let scrape = try await fixture.kcache.scrape()
+                return scrape.value("kcache_watchers_ended_slow_total", labels) > scrapeBefore.value("kcache_watchers_ended_slow_total", labels) ? scrape : nil
+            }
+            #expect(scrapeAfter.value("kcache_watchers_ended_slow_total", labels) == scrapeBefore.value("kcache_watchers_ended_slow_total", labels) + 1)
+
+            // The reader has every write, in order, and carries on.
+            let rv = try fixture.createInSim("ns-1", "after")
+            received += try await reader.receive { $0.contains { $0.key == "ns-1/after" } }
+            #expect(received.map(\.key) == written + ["ns-1/after"])
+            #expect(received.last?.resourceVersion == rv)
+            #expect(DownstreamWatch.orderProblems(received).isEmpty)
+            #expect(reader.stream.endReason == nil)
+        }
+    }
+}
