@@ -31,6 +31,7 @@ public final class CachingProxy: Service {
         /// A write forwarded upstream is answered `503` when the upstream sends nothing for this
         /// long (an API server that accepted the connection and hangs): the API server itself
         /// gives up on a request after 60 s, so a longer silence means it never will answer.
+        /// (libcurl judges silence by its average speed over the last 5 s: allow up to 5 s more.)
         public var upstreamWriteTimeout: Duration = .seconds(70)
 
         public init(cluster: ClusterConfiguration) {

@@ -27,7 +27,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private var keepAlive = true
     /// The current request's body, while it is being read.
-    private var body: (continuation: AsyncStream<[UInt8]>.Continuation, bytes: Int)?
+    private var body: (continuation: AsyncStream<[UInt8]>.Continuation, bytes: Int, ending: BodyEnding)?
     /// Set when the current request's body exceeded the cap.
     private var bodyTooLarge = false
     var responding: Responding = .idle
@@ -104,6 +104,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 readTimer?.cancel()
                 readTimer = nil
             }
+            body?.ending.markComplete()
             body?.continuation.finish()
             body = nil
         }
@@ -131,7 +132,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             start(response, context: context)
         case .deferred(let work):
             let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
-            body = (continuation, 0)
+            let ending = BodyEnding()
+            body = (continuation, 0, ending)
             responding = .waiting
             if declaredLength.map({ $0 > 0 }) ?? head.headers.contains(name: "transfer-encoding") {
                 armReadTimer(limits.requestBodyTimeout, for: .bodyTimeout, context: context)
@@ -140,7 +142,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                     context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
                 }
             }
-            let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength)
+            let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength, ending: ending)
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
             Task {

@@ -136,8 +136,11 @@ public final class HTTPServer: Service {
         try pipeline.configureHTTPServerPipeline(
             withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: true,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-        try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
+        // Before the compressor: an error answer to a request whose head never decoded must not
+        // pass through it (it pairs every response head with a request head it saw, and traps
+        // on one without).
         try pipeline.addHandler(ProtocolErrorHandler(observer: observer))
+        try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
         try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers))
     }
 }

@@ -36,9 +36,7 @@ struct UpstreamMisbehaviourTests {
 
             // A relist answered 429 once: retried after Retry-After, then the difference.
             sim.faults.misbehaviour.answerErrors(.init(code: 429, retryAfterSeconds: 1, verbs: ["list"], count: 1))
-            sim.faults.compactHistory()
-            sim.faults.dropAllWatches()
-            try fixture.createInSim("ns-1", "after-compaction")
+            try fixture.relistAfter { try fixture.createInSim("ns-1", "after-compaction") }
             let relisted = try await watch.receive { $0.contains { $0.key == "ns-1/after-compaction" } }
             #expect(DownstreamWatch.orderProblems(received + relisted).isEmpty, "\(DownstreamWatch.orderProblems(received + relisted))")
             #expect(sim.faults.misbehaviour.answered.filter { $0.verb == "list" }.count == 1)
@@ -62,11 +60,11 @@ struct UpstreamMisbehaviourTests {
             misbehaviour.answerErrors(.init(code: 500, verbs: ["list"], count: 1))
             misbehaviour.answerErrors(.init(code: 503, statusBody: false, verbs: ["watch"], count: 1))
             misbehaviour.answerErrors(.init(code: 504, verbs: ["watch"], count: 1))
-            sim.faults.compactHistory()
-            sim.faults.dropAllWatches()
-            try fixture.createInSim("ns-0", "during-errors")
-            _ = try sim.patch(HardeningFixture.configMaps, namespace: "ns-1", name: "cm-1", patch: Array(#"{"data":{"k":"changed"}}"#.utf8))
-            try sim.delete(HardeningFixture.configMaps, namespace: "ns-1", name: "cm-2")
+            try fixture.relistAfter {
+                try fixture.createInSim("ns-0", "during-errors")
+                _ = try sim.patch(HardeningFixture.configMaps, namespace: "ns-1", name: "cm-1", patch: Array(#"{"data":{"k":"changed"}}"#.utf8))
+                try sim.delete(HardeningFixture.configMaps, namespace: "ns-1", name: "cm-2")
+            }
 
             try await waitUntil(timeout: .seconds(20), "kcache to get past the injected errors") {
                 misbehaviour.answered.count == 4 && sim.openWatchCount == 1
@@ -105,9 +103,7 @@ struct UpstreamMisbehaviourTests {
 
             // A relist whose LIST body is reset halfway: retried.
             misbehaviour.cutLists(count: 1)
-            sim.faults.compactHistory()
-            sim.faults.dropAllWatches()
-            try fixture.createInSim("ns-0", "after-list-reset")
+            try fixture.relistAfter { try fixture.createInSim("ns-0", "after-list-reset") }
             let target = try fixture.simState()
             let more = try await watch.receive { DownstreamWatch.apply(received + $0, to: initial) == target }
             #expect(DownstreamWatch.orderProblems(received + more).isEmpty, "\(DownstreamWatch.orderProblems(received + more))")
@@ -177,12 +173,13 @@ struct UpstreamMisbehaviourTests {
                 #expect(((response.object["data"] as? [String: Any])?["k"] as? String) == payload, "\(key) whole")
             }
             // A relist that carries them.
-            sim.faults.compactHistory()
-            sim.faults.dropAllWatches()
-            _ = try sim.patch(HardeningFixture.configMaps, namespace: "ns-0", name: "large", patch: Array(#"{"data":{"extra":"x"}}"#.utf8))
+            try fixture.relistAfter {
+                _ = try sim.patch(HardeningFixture.configMaps, namespace: "ns-0", name: "large", patch: Array(#"{"data":{"extra":"x"}}"#.utf8))
+            }
             let target = try fixture.simState()
             let more = try await watch.receive { DownstreamWatch.apply(received + $0, to: initial) == target }
             #expect(DownstreamWatch.orderProblems(received + more).isEmpty)
+            #expect(sim.counters.count(verb: "list", resource: "configmaps") >= 2, "relisted with the large objects")
             #expect(try await fixture.get("/livez").status == 200)
             try await fixture.expectCacheEqualsSim()
         }

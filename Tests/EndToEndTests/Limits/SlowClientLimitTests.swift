@@ -84,6 +84,25 @@ struct SlowClientLimitTests {
         }
     }
 
+    /// A chunked upload whose client goes away before the last chunk: the body is cut off, and
+    /// must not reach the upstream as a whole body, though what arrived is a valid object.
+    @Test func aChunkedBodyCutOffIsNotForwardedAsWhole() async throws {
+        try await HardeningFixture.with { fixture in
+            let socket = try RawSocket(port: fixture.port)
+            let object = Array(#"{"metadata":{"name":"cut-off"},"data":{"k":"v"}}"#.utf8)
+            try socket.send(Array("POST /api/v1/namespaces/ns-0/configmaps HTTP/1.1\r\nHost: kcache\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+                + Array(String(object.count, radix: 16).utf8) + Array("\r\n".utf8) + object + Array("\r\n".utf8))
+            // The chunk arrives (kcache streams it upstream at once); then the client vanishes.
+            socket.close()
+            try await waitUntil(timeout: .seconds(20), "kcache to give up the upload") {
+                try await fixture.kcache.scrape().value("kcache_upstream_errors_total", ["verb": "create"]) >= 1
+            }
+            #expect(fixture.sim.counters.count(verb: "create", resource: "configmaps") == 0, "the cut-off body never reached the upstream whole")
+            #expect((try? fixture.sim.get(HardeningFixture.configMaps, namespace: "ns-0", name: "cut-off")) == nil, "no object was created")
+            try await fixture.expectOthersServed()
+        }
+    }
+
     @Test func idleKeepAliveConnectionsAreClosed() async throws {
         try await HardeningFixture.with(configure: { $0.server.limits.idleTimeout = .seconds(1) }) { fixture in
             let before = try await fixture.limitCount(.idleTimeout)

@@ -61,20 +61,22 @@ struct WatchLimitTests {
             let cache = try #require(fixture.kcache.proxy.registry.cache(for: HardeningFixture.configMaps))
             try await waitUntil(timeout: .seconds(10), "both watchers registered") { cache.watcherCount == 2 }
 
-            // 16 KiB objects, a few at a time, each batch read by the reader before the next:
-            // the stalled watcher's backlog grows past its socket buffers, then past the bound.
+            // 16 KiB objects, two at a time (under the bound), each pair read by the reader before
+            // the next: the stalled watcher's backlog grows past its socket buffers, then past
+            // the bound.
             let payload = String(repeating: "x", count: 16 << 10)
             var written: [String] = []
             var received: [DownstreamWatch.Received] = []
             while cache.counters.slowWatchersEnded == 0 {
                 try #require(written.count < 2_000, "the stalled watcher was never ended after \(written.count) writes")
-                for _ in 0..<4 {
+                for _ in 0..<2 {
                     let name = "big-\(written.count)"
                     try fixture.createInSim("ns-0", name, data: payload)
                     written.append("ns-0/" + name)
                 }
                 let count = written.count
                 received += try await reader.receive(timeout: .seconds(60)) { received.count + $0.count >= count }
+                try #require(reader.stream.endReason == nil, "the reader was not ended (after \(count) writes)")
             }
             try await waitUntil(timeout: .seconds(20), "kcache to close the stalled watch") { !stalled.isOpen }
             #expect(cache.counters.slowWatchersEnded == 1, "only the stalled watcher")

@@ -76,6 +76,17 @@ struct HardeningFixture: Sendable {
         }
     }
 
+    /// Makes kcache miss `writes` and come back to compacted history, so that its re-watch
+    /// gets `410 Expired` and it relists: the upstream goes down (watches dropped), `writes`
+    /// happen, history is compacted, the upstream comes back.
+    func relistAfter(_ writes: () throws -> Void) rethrows {
+        sim.faults.isDown = true
+        sim.faults.dropAllWatches()
+        try writes()
+        sim.faults.compactHistory()
+        sim.faults.isDown = false
+    }
+
     /// Creates a configmap in KubeSim directly (another client's write); returns its RV.
     @discardableResult
     func createInSim(_ namespace: String, _ name: String, data: String = "v") throws -> UInt64 {
