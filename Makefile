@@ -4,7 +4,7 @@ SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 TEST_PACKAGES := curl
 PIP_PACKAGES := kubernetes openapi-spec-validator schemathesis
 
-.PHONY: all build release demo test deps test-deps bench soak clean
+.PHONY: all build release demo test deps test-deps bench bench-ci bench-tools soak clean
 
 all: build
 
@@ -17,15 +17,15 @@ deps:
 	  else echo "missing system packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
 
-## test-deps: what the tests use besides the build: curl, kubectl, the Python client and
-## openapi-spec-validator.
+## test-deps: what the tests use besides the build: curl, kubectl, the Python client,
+## openapi-spec-validator and schemathesis.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
 	  else echo "missing packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
-	@python3 -c 'import kubernetes, openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
+	@python3 -c 'import kubernetes, openapi_spec_validator, schemathesis' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
 	  || echo "note: could not install the Python packages ($(PIP_PACKAGES)); their tests will say they skip"
 	@command -v kubectl >/dev/null || echo "note: kubectl is not installed; kubectl tests will say they skip (https://kubernetes.io/docs/tasks/tools/)"
 
@@ -61,9 +61,27 @@ demo: deps
 	$(SWIFT) build -c release --product kcache
 	.build/release/kcache demo
 
-bench: deps
-	$(SWIFT) build -c release --product kcache-bench
-	.build/release/kcache-bench
+## bench: every kcache-bench scenario at full size from a release build (tens of minutes; needs nginx,
+## wrk, optionally kubectl). One scenario: .build-release/release/kcache-bench --scenario list-nginx
+bench: deps bench-tools
+	$(SWIFT) build -c release --product kcache --scratch-path .build-release
+	$(SWIFT) build -c release --product kcache-bench --scratch-path .build-release
+	.build-release/release/kcache-bench --scenario json
+	.build-release/release/kcache-bench --scenario all
+
+## bench-ci: every scenario at small sizes (seconds), from the debug build the tests use; checks that
+## the harness runs, asserts no times.
+bench-ci: deps bench-tools
+	$(SWIFT) build --product kcache
+	$(SWIFT) build --product kcache-bench
+	.build/debug/kcache-bench --scenario ci
+
+bench-tools:
+	@missing=""; for p in nginx wrk; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
+	  else echo "missing packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
 
 clean:
 	rm -rf .build

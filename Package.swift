@@ -152,7 +152,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeProxyTests",
-            dependencies: ["KubeProxy", "KubeSim", "KubeTestSupport"],
+            dependencies: [
+                "KubeProxy", "KubeSim", "KubeTestSupport", "KubeCache", "KubeAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -162,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["KubeSim", "KubeProxy", "KubeAPI", "KubeTestSupport"],
+            dependencies: [
+                "KubeSim", "KubeProxy", "KubeAPI", "KubeCache", "KubeSnapshot", "KubeUpstream", "KubeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ],

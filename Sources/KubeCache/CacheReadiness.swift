@@ -21,15 +21,6 @@ public enum CacheReadiness: Hashable, Sendable, CustomStringConvertible {
     /// passthrough and retried later.
     case uncached(reason: String)
 
-    /// True when reads may be answered from the cache.
-    public var canServe: Bool {
-        switch self {
-        case .synced, .restored: true
-        case .failing(_, let hasData): hasData
-        case .syncing, .uncached: false
-        }
-    }
-
     /// True for the states readiness accepts: synced or restored.
     public var isReady: Bool {
         switch self {

@@ -19,12 +19,8 @@ extension ResourceCache {
             let watcher: CacheWatcher
             switch request.start {
             case .initialEvents(let endBookmark):
-                let namespace = request.filter.namespace
-                let objects = namespace.isEmpty
-                    ? state.store.objects.makeIterator()
-                    : state.store.objects.elements(from: ObjectKey(namespace: namespace, name: "")).makeIterator()
                 let initial = CacheWatcher.InitialEvents(
-                    objects: objects, namespace: namespace, endBookmark: endBookmark,
+                    objects: state.store.objects(namespace: request.filter.namespace, from: nil), endBookmark: endBookmark,
                     resourceVersion: state.store.resourceVersion)
                 watcher = CacheWatcher(
                     id: id, cache: self, request: request, position: state.store.resourceVersion,

@@ -118,6 +118,16 @@ public final class ResourceCache: Sendable {
     /// True when the store holds a complete state (from a LIST or a snapshot).
     public var hasData: Bool { state.withLock { $0.hasData } }
 
+    /// True when reads may be answered from this cache: it holds a complete state (listed, or
+    /// restored, perhaps while its watch is being re-established or its upstream is failing),
+    /// and the upstream has not refused the kind.
+    public var canServe: Bool {
+        state.withLock { state in
+            if case .uncached = state.readiness { return false }
+            return state.hasData
+        }
+    }
+
     /// The RV below which watch resumes are Expired.
     public var oldestResumableResourceVersion: ResourceVersion {
         state.withLock { $0.history.oldestResumable }

@@ -24,6 +24,8 @@ public final class CachingProxy: Service {
         /// Resources cached from the start (`--resources`), as `resource` or `resource.group`.
         public var resources: [String] = []
         public var authentication: UpstreamForwarder.Authentication = .none
+        /// How cached reads are authorized with `--auth passthrough` (`--authz-cache-ttl`).
+        public var authorization = CachedReadAuthorizer.Configuration()
         /// How often discovery is refreshed in the background.
         public var discoveryInterval: Duration = .seconds(60)
         /// Snapshots to restore from at start and save to (`--snapshot`); nil for none.
@@ -50,6 +52,8 @@ public final class CachingProxy: Service {
     public let statistics = ProxyStatistics()
     /// What `/metrics` exports; its `factory` is for components that emit their own metrics.
     public let metrics: ProxyMetrics
+    /// Authorizes cached reads (`--auth passthrough`); nil with `--auth none`.
+    public let authorizer: CachedReadAuthorizer?
     private let logger: Logger
     /// `--resources` names with their resources once resolved.
     private let required: RequiredResources
@@ -93,6 +97,12 @@ public final class CachingProxy: Service {
         let forwarder = UpstreamForwarder(
             client: client, writeRecords: writeRecords, authentication: configuration.authentication,
             writeTimeout: configuration.upstreamWriteTimeout, logger: logger)
+        authorizer = configuration.authentication == .passthrough
+            ? CachedReadAuthorizer(
+                configuration: configuration.authorization,
+                reviewer: UpstreamAccessReviewer(client: client, timeout: configuration.authorization.reviewTimeout),
+                metrics: metrics.authorization, logger: logger)
+            : nil
         let discovery = self.discovery
         let caches = self.registry
         // The upstream is failing when discovery says so, or when a cache's list/watch does
@@ -102,7 +112,7 @@ public final class CachingProxy: Service {
             upstreamProblem: { discovery.lastError ?? caches.upstreamProblem })
         router = Router(
             configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
-            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, logger: logger)
+            writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, authorizer: authorizer, logger: logger)
         metrics.collect(registry)
         metrics.observe(statistics)
         metrics.observe(router.watchLimiter)
@@ -127,6 +137,9 @@ public final class CachingProxy: Service {
             if let snapshots {
                 group.addTask { [registry] in await snapshots.runPeriodicSaves(caches: { registry.caches }) }
             }
+            // Graceful shutdown reaches every connection (`ShutdownNotifier`): watches end at
+            // once, other responses finish, and a client that does not read is cut off after
+            // the grace period; then the server returns.
             try await server.run()
             // The server returns after graceful shutdown: stop everything else, then save what
             // the caches hold so the next start resumes from here.

@@ -20,6 +20,9 @@ extension KubeSim {
         /// Namespaces that exist from the start, as in a new cluster (`kubectl` defaults to
         /// `default`). Set to `[]` for an empty server.
         public var initialNamespaces: [String] = ["default", "kube-node-lease", "kube-public", "kube-system"]
+        /// Tokens and access rules for TokenReview, SubjectAccessReview and (when it enforces)
+        /// KubeSim's own API; see `KubeSim+Auth.swift`. Replaceable later with `setAuthPolicy`.
+        public var auth: AuthPolicy? = nil
 
         public init() {}
     }

@@ -37,6 +37,7 @@ public final class KubeSim: Sendable {
     let configuration: Configuration
     let logger: Logger
     let churn: ChurnGenerator
+    let auth: SimAuth
     private let server = Mutex<HTTPServer?>(nil)
     private let group: any EventLoopGroup
 
@@ -49,6 +50,7 @@ public final class KubeSim: Sendable {
         faults = Faults(store: store)
         counters = RequestCounters()
         churn = ChurnGenerator(store: store)
+        auth = SimAuth(policy: configuration.auth)
         group = MultiThreadedEventLoopGroup.singleton
         for namespace in configuration.initialNamespaces {
             _ = try? store.create(
@@ -61,7 +63,7 @@ public final class KubeSim: Sendable {
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
         let sslContext = try configuration.tls.map { try $0.makeContext() }
         let router = SimRouter(
-            store: store, faults: faults, counters: counters, configuration: configuration,
+            store: store, faults: faults, counters: counters, configuration: configuration, auth: auth,
             control: SimControl(store: store, faults: faults, counters: counters, churn: churn), logger: logger)
         let server = HTTPServer(
             router: router, group: group, logger: logger, maximumBodyBytes: configuration.maximumRequestBodyBytes,

@@ -56,7 +56,10 @@ final class EasyTransfer {
         try set(CURLOPT_NOSIGNAL, 1)
         try check(ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try set(CURLOPT_HTTP_VERSION, request.http2 ? ccurl_http_version_2tls : ccurl_http_version_1_1)
-        if request.http2 { try set(CURLOPT_PIPEWAIT, 1) }  // wait for a multiplexable connection rather than open another
+        // Over TLS, wait for the connection being set up to offer HTTP/2 rather than open
+        // another. Never over plain http: that stays HTTP/1.1, so a transfer parked behind
+        // a watch would wait for a connection that never frees up.
+        if request.http2 && request.isHTTPS { try set(CURLOPT_PIPEWAIT, 1) }
         try set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.curlMilliseconds)

@@ -24,6 +24,9 @@ struct PreparedRequest: Sendable {
     var http2: Bool
     var tcpKeepAlive: Duration?
     var maxHeaderBytes: Int
+
+    /// True for `https` URLs, the only ones that can negotiate HTTP/2 here (h2 over TLS).
+    var isHTTPS: Bool { url.lowercased().hasPrefix("https://") }
 }
 
 extension Duration {

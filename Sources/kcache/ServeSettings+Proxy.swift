@@ -26,6 +26,7 @@ extension ServeSettings {
         }
         configuration.server.limits.maxRequestBodyBytes = maxRequestBodyBytes
         configuration.authentication = auth
+        configuration.authorization.allowedTTL = authzCacheTTL
         configuration.resources = resources
         configuration.registry.exclude = Set(exclude)
         configuration.registry.cacheOnDemand = cacheOnDemand

@@ -17,6 +17,8 @@ struct SimCommand: AsyncParsableCommand {
     var configmaps = 10
     @Option(help: "Pods per namespace.")
     var pods = 10
+    @Option(name: .customLong("configmap-bytes"), help: "Bytes of data in each ConfigMap.")
+    var configMapBytes = 0
     @Option(help: "Writes per second (updates, creates, deletes).")
     var churn = 0
     @Option(help: "Events kept per resource for watch resume.")
@@ -27,7 +29,8 @@ struct SimCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(level: "info", format: "text")
         let sim = try await SimCommand.start(
-            listen: listen, plan: SeedPlan(namespaces: namespaces, configMapsPerNamespace: configmaps, podsPerNamespace: pods),
+            listen: listen,
+            plan: SeedPlan(namespaces: namespaces, configMapsPerNamespace: configmaps, podsPerNamespace: pods, configMapDataBytes: configMapBytes),
             churn: churn, history: history, bookmarkInterval: bookmarkInterval)
         print("kcache sim: a simulated API server at \(sim.baseURL)")
         print("  kubectl --server \(sim.baseURL) get pods -A")

@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import KubeCache
+import NIOCore
 import Testing
 @testable import KubeProxy
 
@@ -19,9 +20,9 @@ import Testing
         var writer = writer
         var bytes: [UInt8] = []
         while true {
-            let segments = writer.next(maxBytes: chunk)
-            if segments.isEmpty { return bytes }
-            for segment in segments { bytes += segment }
+            var buffer = ByteBuffer()
+            guard writer.write(into: &buffer, maxBytes: chunk) else { return bytes }
+            bytes += buffer.readableBytesView
         }
     }
 

@@ -18,16 +18,46 @@ extension Reflector {
             resourceVersion: resourceVersion, allowWatchBookmarks: true,
             timeoutSeconds: Int(timeout.components.seconds))
         let lines = try await listerWatcher.watch(request)
+        // Data restored from a snapshot counts as resynced only once the upstream has shown
+        // it still has the history after the saved RV: it answers an expired RV at once with
+        // an ERROR event inside the accepted stream, so a first event, or a short while without
+        // that error, is the proof. Anything else is live as soon as it is accepted.
         let wasRestored = cache.readiness == .restored
-        cache.setReadiness(.synced)
+        if !wasRestored { cache.setReadiness(.synced) }
+        let confirmation = wasRestored ? Task { [cache, logger, configuration] in
+            try await Task.sleep(for: configuration.minimumWatchDuration)
+            if cache.readiness == .restored {
+                cache.setReadiness(.synced)
+                logger.info("watch resumed from snapshot without relisting", metadata: ["resourceVersion": "\(resourceVersion)"])
+            }
+        } : nil
+        defer { confirmation?.cancel() }
         statistics.record(\.watches)
-        logger.info(wasRestored ? "watch resumed from snapshot" : "watch started",
+        logger.info(wasRestored ? "watch resuming from snapshot" : "watch started",
                     metadata: ["resourceVersion": "\(resourceVersion)"])
         var hadEvents = false
-        for try await line in lines {
-            hadEvents = true
-            if case .expired = try handle(line: line) { return .expired }
+        do {
+            for try await line in lines {
+                hadEvents = true
+                if case .expired = try handle(line: line) {
+                    confirmation?.cancel()
+                    return .expired
+                }
+                if wasRestored && cache.readiness == .restored {
+                    confirmation?.cancel()
+                    cache.setReadiness(.synced)
+                    logger.info("watch resumed from snapshot without relisting", metadata: ["resourceVersion": "\(resourceVersion)"])
+                }
+            }
+        } catch ListerWatcherError.transport(let message) where hadEvents || .now - start >= configuration.minimumWatchDuration {
+            // A watch that worked and then broke off (the upstream restarted, a load balancer
+            // cut the connection) ends like a normal one: re-watch from the last RV at once, as
+            // client-go does. Only a watch that fails at once counts as an error to back off.
+            logger.info("upstream watch broke off; re-watching", metadata: ["error": "\(message)"])
+            return .ended(hadEvents: hadEvents, lasted: .now - start)
         }
+        // A watch that ran to its end without an error has resumed, even on a quiet kind.
+        if wasRestored && cache.readiness == .restored { cache.setReadiness(.synced) }
         return .ended(hadEvents: hadEvents, lasted: .now - start)
     }
 

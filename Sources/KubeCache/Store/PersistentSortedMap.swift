@@ -116,10 +116,18 @@ extension PersistentSortedMap: Sequence {
         public func makeIterator() -> Iterator { Iterator(root: root, from: from) }
     }
 
-    /// Walks the leaves in key order with a stack of (node, next index) frames. Holds its own
-    /// reference to the snapshot, so the map may change while it iterates.
+    /// Walks the leaves in key order. Holds its own reference to the snapshot, so the map may
+    /// change while it iterates.
+    ///
+    /// The current leaf's keys and values are copied into the iterator (one retain of each
+    /// array per leaf), so stepping within a leaf is an index increment: the hot loop of every
+    /// LIST and every initial watch touches no node and no stack.
     public struct Iterator: IteratorProtocol, Sendable {
+        /// Inner nodes above the current leaf, each with the index of its next child to visit.
         private var path: [(node: Node, index: Int)] = []
+        private var keys: [Key] = []
+        private var values: [Value] = []
+        private var index = 0
 
         init(root: Node, from key: Key?) {
             var node = root
@@ -128,30 +136,45 @@ extension PersistentSortedMap: Sequence {
                 path.append((node, index + 1))
                 node = node.children[index]
             }
-            path.append((node, key.map { node.lowerBound($0) } ?? 0))
+            keys = node.keys
+            values = node.values
+            index = key.map { node.lowerBound($0) } ?? 0
         }
 
         public mutating func next() -> (key: Key, value: Value)? {
+            guard index < keys.count || advanceToNextLeaf() else { return nil }
+            defer { index += 1 }
+            return (keys[index], values[index])
+        }
+
+        /// The next value alone, saving the key's copy.
+        public mutating func nextValue() -> Value? {
+            guard index < values.count || advanceToNextLeaf() else { return nil }
+            defer { index += 1 }
+            return values[index]
+        }
+
+        /// Moves to the first element of the next non-empty leaf; false at the end.
+        private mutating func advanceToNextLeaf() -> Bool {
             while let top = path.last {
-                if top.node.isLeaf {
-                    if top.index < top.node.keys.count {
-                        path[path.count - 1].index += 1
-                        return (top.node.keys[top.index], top.node.values[top.index])
-                    }
+                guard top.index < top.node.children.count else {
                     path.removeLast()
-                } else if top.index < top.node.children.count {
-                    path[path.count - 1].index += 1
-                    var node = top.node.children[top.index]
-                    while !node.isLeaf {
-                        path.append((node, 1))
-                        node = node.children[0]
-                    }
-                    path.append((node, 0))
-                } else {
-                    path.removeLast()
+                    continue
+                }
+                path[path.count - 1].index += 1
+                var node = top.node.children[top.index]
+                while !node.isLeaf {
+                    path.append((node, 1))
+                    node = node.children[0]
+                }
+                if !node.keys.isEmpty {
+                    keys = node.keys
+                    values = node.values
+                    index = 0
+                    return true
                 }
             }
-            return nil
+            return false
         }
     }
 }

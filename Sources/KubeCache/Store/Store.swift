@@ -77,18 +77,30 @@ public struct Store: Sendable {
     }
 
     /// The objects in key order, starting at `start` (inclusive) when given, restricted to
-    /// `namespace` when non-empty.
-    public func objects(namespace: String, from start: ObjectKey?) -> some Sequence<CachedObject> {
+    /// `namespace` when non-empty (one contiguous range of the key order).
+    public func objects(namespace: String, from start: ObjectKey?) -> Objects {
         let lower: ObjectKey? = if namespace.isEmpty {
             start
         } else {
             max(start ?? ObjectKey(namespace: namespace, name: ""), ObjectKey(namespace: namespace, name: ""))
         }
-        let elements = lower.map { objects.elements(from: $0) }
-            ?? PersistentSortedMap.Elements(root: objects.root, from: nil)
-        return elements.lazy
-            .prefix { namespace.isEmpty || $0.key.namespace == namespace }
-            .map(\.value)
+        return Objects(
+            iterator: PersistentSortedMap.Iterator(root: objects.root, from: lower), namespace: namespace)
+    }
+
+    /// A range of a store's objects in key order; holds the snapshot it came from.
+    public struct Objects: Sequence, IteratorProtocol, Sendable {
+        var iterator: PersistentSortedMap<ObjectKey, CachedObject>.Iterator
+        let namespace: String
+
+        public mutating func next() -> CachedObject? {
+            guard let object = iterator.nextValue() else { return nil }
+            if !namespace.isEmpty && object.key.namespace != namespace {
+                iterator = PersistentSortedMap().makeIterator()
+                return nil
+            }
+            return object
+        }
     }
 
     /// Keys of the objects whose `spec.nodeName` is `node`, in key order; nil when the

@@ -37,8 +37,7 @@ public final class CacheWatcher: Sendable {
 
     /// The snapshot being streamed as initial events.
     struct InitialEvents {
-        var objects: PersistentSortedMap<ObjectKey, CachedObject>.Iterator
-        let namespace: String
+        var objects: Store.Objects
         let endBookmark: Bool
         let resourceVersion: ResourceVersion
     }
@@ -67,8 +66,7 @@ public final class CacheWatcher: Sendable {
         var sent = 0
         progress.withLock { progress in
             guard var initial = progress.initial else { return }
-            while bytes < maxBytes, let (key, object) = initial.objects.next() {
-                if !initial.namespace.isEmpty && key.namespace != initial.namespace { initial.objects = .exhausted; break }
+            while bytes < maxBytes, let object = initial.objects.next() {
                 guard filter.matches(object) else { continue }
                 let objectBytes = object.bytes(in: format)
                 segments.append(Self.addedPrefix)
@@ -166,9 +164,4 @@ public final class CacheWatcher: Sendable {
     public func stop() {
         cache.removeWatcher(id)
     }
-}
-
-extension PersistentSortedMap.Iterator {
-    /// An iterator that yields nothing.
-    static var exhausted: Self { PersistentSortedMap().makeIterator() }
 }

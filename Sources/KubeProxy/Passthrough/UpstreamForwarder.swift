@@ -8,7 +8,9 @@ import Logging
 ///
 /// With `--auth none`, kcache acts with its own credentials, so the client's `Authorization`
 /// and `Impersonate-*` headers are removed (DESIGN.md invariant 8). With `--auth passthrough`,
-/// the client's bearer token replaces kcache's for the request.
+/// the client's bearer token replaces kcache's for the request, and `Impersonate-*` headers go
+/// with it (the upstream checks that the token's user may impersonate); a request without a
+/// bearer token gets 401, since client certificates cannot be forwarded.
 ///
 /// Successful writes are read (their answers are small objects or Statuses; bounded) so that
 /// read-your-writes learns what later reads must observe; other answers stream through.
@@ -48,7 +50,7 @@ public final class UpstreamForwarder: Forwarder {
             verb: info?.verb?.rawValue)
         if authentication == .passthrough {
             guard let token = Self.bearerToken(of: request) else {
-                return .status(.unauthorized("kcache forwards only bearer tokens; client certificates and other credentials cannot be forwarded (send a bearer token, or talk to the API server directly)"), source: .cache)
+                return .status(.bearerTokenRequired, source: .cache)
             }
             upstreamRequest.bearerTokenOverride = SecretString(token)
         }
@@ -107,7 +109,8 @@ public final class UpstreamForwarder: Forwarder {
         for (name, value) in request.headers {
             let lower = name.lowercased()
             if Self.hopByHop.contains(lower) || named.contains(lower) { continue }
-            if lower == "authorization" || lower.hasPrefix("impersonate-") { continue }
+            if lower == "authorization" { continue }
+            if lower.hasPrefix("impersonate-") && authentication == .none { continue }
             headers.append(name: name, value: value)
         }
         return headers

@@ -20,12 +20,12 @@ extension Router {
         }
         guard read.filter != nil else { return nil }  // a field the cache cannot evaluate
 
-        if !cache.readiness.canServe {
+        if !cache.canServe {
             guard verb == .watch else { return nil }
             // A watch of a kind that is still syncing waits for it, then proceeds.
             return .deferred { [self] body in
                 guard await cache.waitUntilFresh(atLeast: ResourceVersion(1), timeout: configuration.onDemandSyncWait),
-                      cache.readiness.canServe,
+                      cache.canServe,
                       let route = freshnessRoute(read)
                 else { return await forwarder.forward(request, info: info, body: body) }
                 return await route.run(body: body)
@@ -36,10 +36,10 @@ extension Router {
             return freshnessRoute(read)
         case .warn(let warning):
             return freshnessRoute(read)?.adding(header: "Warning", warning)
-        case .tooOld:
+        case .tooOld(let warning):
             // Too old to stand in for "most recent"; a client naming an RV may still resume.
             guard info.options.resourceVersion != nil || info.options.continueToken != nil else { return nil }
-            return freshnessRoute(read)
+            return freshnessRoute(read)?.adding(header: "Warning", warning)
         }
     }
 

@@ -9,16 +9,19 @@ extension Router {
         case fresh
         /// Serve, with this `Warning` header value.
         case warn(String)
-        /// Do not serve reads without an RV (restored data older than `--snapshot-max-age`).
-        case tooOld
+        /// Do not serve reads without an RV (restored data older than `--snapshot-max-age`);
+        /// reads naming one are served with this `Warning`.
+        case tooOld(String)
     }
 
     func staleness(of cache: ResourceCache, now: Date = Date()) -> Staleness {
         if cache.readiness == .restored, let savedAt = cache.restoredSavedAt {
             let age = now.timeIntervalSince(savedAt)
-            if age > Double(configuration.snapshotMaxAge.components.seconds) { return .tooOld }
-            return .warn(Self.warning(
-                "kcache: restored from a snapshot saved \(Self.describe(seconds: age)) ago; not yet resynced with the API server"))
+            let warning = Self.warning(
+                "kcache: restored from a snapshot saved \(Self.describe(seconds: age)) ago; not yet resynced with the API server")
+            let maxAge = configuration.snapshotMaxAge
+            let maxAgeSeconds = Double(maxAge.components.seconds) + Double(maxAge.components.attoseconds) / 1e18
+            return age > maxAgeSeconds ? .tooOld(warning) : .warn(warning)
         }
         if let since = cache.failingSince {
             return .warn(Self.warning(

@@ -38,13 +38,15 @@ public final class Router: Sendable {
     let writeRecords: WriteRecords
     let endpoints: LocalEndpoints
     let statistics: ProxyStatistics
+    /// Authorizes cached reads with `--auth passthrough`; nil with `--auth none`.
+    let authorizer: CachedReadAuthorizer?
     public let watchLimiter: WatchLimiter
     let logger: Logger
 
     public init(
         configuration: Configuration, registry: CacheRegistry, discovery: ResourceDiscovery,
         forwarder: any Forwarder, writeRecords: WriteRecords, endpoints: LocalEndpoints,
-        statistics: ProxyStatistics, logger: Logger
+        statistics: ProxyStatistics, authorizer: CachedReadAuthorizer? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.registry = registry
@@ -53,6 +55,7 @@ public final class Router: Sendable {
         self.writeRecords = writeRecords
         self.endpoints = endpoints
         self.statistics = statistics
+        self.authorizer = authorizer
         self.logger = logger
         watchLimiter = WatchLimiter(limit: configuration.maxWatchers)
     }
@@ -80,14 +83,14 @@ public final class Router: Sendable {
         // as the cache knows it.
         if let resource = registry.cache(for: info.groupVersionResource)?.resource.apiResource
             ?? discovery.resource(for: info.groupVersionResource) {
-            return cachedRead(request, info: info, verb: verb, resource: resource) ?? passthrough(request, info: info)
+            return authorizedCachedRead(request, info: info, verb: verb, resource: resource)
         }
         // Unknown kind: perhaps just installed. Look again, then decide.
         return .deferred { [self] body in
-            guard let resource = await discovery.resolve(info.groupVersionResource),
-                  let route = cachedRead(request, info: info, verb: verb, resource: resource)
-            else { return await forwarder.forward(request, info: info, body: body) }
-            return await route.run(body: body)
+            guard let resource = await discovery.resolve(info.groupVersionResource) else {
+                return await forwarder.forward(request, info: info, body: body)
+            }
+            return await authorizedCachedRead(request, info: info, verb: verb, resource: resource).run(body: body)
         }
     }
 

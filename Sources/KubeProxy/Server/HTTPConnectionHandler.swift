@@ -237,13 +237,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch responding {
         case .list(var writer):
             while context.channel.isWritable {
-                let segments = writer.next(maxBytes: limits.writeChunkBytes)
-                if segments.isEmpty {
+                var buffer = context.channel.allocator.buffer(capacity: min(limits.writeChunkBytes + (64 << 10), writer.contentLength))
+                guard writer.write(into: &buffer, maxBytes: limits.writeChunkBytes) else {
                     finish(context: context)
                     return
                 }
                 responding = .list(writer)
-                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             }
         case .watch:
             pumpWatchEvents(context: context)
@@ -280,17 +280,24 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        if event is ChannelShouldQuiesceEvent || event is ServerShutdownEvent {
+            guard !isQuiescing else { return }
             isQuiescing = true
             keepAlive = false
             switch responding {
             case .idle:
                 context.close(promise: nil)
+                return
             case .watch:
                 // Watches would run for minutes: end them now; clients re-watch elsewhere.
                 endWatch(context: context)
             default:
                 break  // the current response ends, then the connection closes
+            }
+            // ...unless the client does not read: then it goes after the grace period.
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: TimeAmount(limits.shutdownGracePeriod)) {
+                channel.close(promise: nil)
             }
             return
         }

@@ -126,6 +126,7 @@ public final class HTTPServer: Service {
         _ pipeline: ChannelPipeline.SynchronousOperations, configuration: Configuration, router: Router,
         observer: any RequestObserver, batchers: EventLoopBatchers
     ) throws {
+        try pipeline.addHandler(ShutdownNotifier())
         if let tls = configuration.tls {
             try pipeline.addHandler(NIOSSLServerHandler(context: tls))
         }
@@ -155,6 +156,11 @@ enum Compression {
     static func shouldCompress(_ head: inout HTTPResponseHead, clientAccepts: Bool) -> HTTPResponseCompressor.CompressionIntent {
         guard head.headers.contains(name: markerHeader) else { return .doNotCompress }
         head.headers.remove(name: markerHeader)
+        guard clientAccepts else { return .doNotCompress }
+        // The compressor rewrites Content-Length only when it holds the whole response at its
+        // first flush; a streamed LIST flushes the head first, which would leave the
+        // uncompressed length on a gzip body. Without it, the body goes out chunked.
+        head.headers.remove(name: "Content-Length")
         return .compressIfPossible
     }
 }

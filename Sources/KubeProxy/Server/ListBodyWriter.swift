@@ -1,5 +1,6 @@
 import KubeAPI
 import KubeCache
+import NIOCore
 
 /// Writes a LIST answer from cached objects: the envelope, then each object's stored bytes,
 /// comma-separated — no JSON is re-encoded (DESIGN.md invariant 1).
@@ -65,43 +66,37 @@ public struct ListBodyWriter: Sendable {
         contentLength = length
     }
 
-    /// The next pieces of the body, about `maxBytes` in all; empty once everything is written.
-    public mutating func next(maxBytes: Int) -> [ArraySlice<UInt8>] {
-        var segments: [ArraySlice<UInt8>] = []
-        var bytes = 0
+    /// Appends the next part of the body to `buffer`, about `maxBytes` of it; returns false
+    /// (writing nothing) once everything has been written. Stored bytes are copied straight
+    /// into the buffer: no intermediate arrays, no re-encoding.
+    public mutating func write(into buffer: inout ByteBuffer, maxBytes: Int) -> Bool {
+        let start = buffer.writerIndex
         if !wrotePrefix {
             wrotePrefix = true
-            segments.append(prefix[...])
-            bytes += prefix.count
+            buffer.writeBytes(prefix)
         }
-        while bytes < maxBytes, nextItem < items.count {
+        while buffer.writerIndex - start < maxBytes, nextItem < items.count {
             let item = items[nextItem]
-            if nextItem > 0 { segments.append(Self.comma) }
+            if nextItem > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
             switch format {
             case .full:
                 if stripsTypeMeta, let body = item.listItemBody {
-                    segments.append(Self.openBrace)
-                    segments.append(body)
+                    buffer.writeInteger(UInt8(ascii: "{"))
+                    buffer.writeBytes(body)
                 } else {
-                    segments.append(item.bytes)
+                    buffer.writeBytes(item.bytes)
                 }
-                bytes += item.bytes.count + 1
             case .partialMetadata:
-                segments.append(Self.partialItemPrefix[...])
-                segments.append(item.metadataBytes)
-                segments.append(Self.closeBrace)
-                bytes += Self.partialItemPrefix.count + item.metadataBytes.count + 2
+                buffer.writeBytes(Self.partialItemPrefix)
+                buffer.writeBytes(item.metadataBytes)
+                buffer.writeInteger(UInt8(ascii: "}"))
             }
             nextItem += 1
         }
-        if nextItem == items.count && !wroteSuffix && bytes < maxBytes {
+        if nextItem == items.count && !wroteSuffix && buffer.writerIndex - start < maxBytes {
             wroteSuffix = true
-            segments.append(Self.suffix[...])
+            buffer.writeBytes(Self.suffix)
         }
-        return segments
+        return buffer.writerIndex > start
     }
-
-    private static let comma: ArraySlice<UInt8> = [UInt8(ascii: ",")]
-    private static let closeBrace: ArraySlice<UInt8> = [UInt8(ascii: "}")]
-    private static let openBrace: ArraySlice<UInt8> = [UInt8(ascii: "{")]
 }

@@ -78,6 +78,11 @@ public struct ServerLimits: Sendable {
     public var requestBodyTimeout: Duration = .seconds(60)
     /// Bytes a response writer hands the socket at a time.
     public var writeChunkBytes = 256 << 10
+    /// On graceful shutdown, how long a response in progress may take to finish (watches are
+    /// ended at once, but a client that does not read cannot take even the end of its
+    /// stream); then its connection is closed, so shutdown and the snapshot saved after it
+    /// are not held up by a stalled client.
+    public var shutdownGracePeriod: Duration = .seconds(5)
 
     public init() {}
 }

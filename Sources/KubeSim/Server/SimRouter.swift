@@ -6,12 +6,11 @@ import Logging
 ///
 /// Pipeline order (each step may answer):
 /// 1. `/_sim/…` control endpoints (never affected by faults).
-/// 2. `faults.isDown` → 503 for everything else.
-/// 3. Authentication and authorization go HERE when the TokenReview/SubjectAccessReview issue
-///    lands: authenticate the bearer token or client certificate into a user, then check
-///    `(user, verb, group, resource, namespace, name)` against the policy table and answer
-///    401/403 `Status` before any handler runs. `RequestInfo` already carries the attributes
-///    an authorizer needs.
+/// 2. `faults.isDown` → 503 for everything else; then `faults.misbehaviour` (injected error
+///    answers for resource requests, by verb).
+/// 3. Authentication and authorization (`SimAuth`, `Auth/`): the TokenReview and
+///    SubjectAccessReview endpoints; with an enforcing policy, 401/403 `Status` for resource
+///    requests whose bearer token is unknown or whose user may not perform them.
 /// 4. Non-resource paths (`/version`, `/api`, `/apis…`, `/openapi…`, health).
 /// 5. Resource paths → counters → the verb's handler.
 struct SimRouter: Sendable {
@@ -19,6 +18,7 @@ struct SimRouter: Sendable {
     let faults: Faults
     let counters: RequestCounters
     let configuration: KubeSim.Configuration
+    let auth: SimAuth
     let control: SimControl
     let logger: Logger
 
@@ -47,7 +47,10 @@ struct SimRouter: Sendable {
            let answer = await faults.misbehaviour.intercept(verb: resolved.verb?.rawValue ?? request.method.lowercased()) {
             return answer
         }
-        // (3) authn/authz insertion point — see the type's comment.
+        // (3) Authentication and authorization.
+        if let answer = auth.gate(request, info: (try? decoded.get()) ?? resolved, counters: counters) {
+            return answer
+        }
         if let discovery = Discovery(store: store).answer(request) {
             counters.increment(verb: "discovery", resource: "")
             return discovery

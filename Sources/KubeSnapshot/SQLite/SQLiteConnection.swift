@@ -65,6 +65,14 @@ final class SQLiteConnection {
     func error(_ code: Int32, _ context: String) -> SQLiteError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
         let extended = handle.map { sqlite3_extended_errcode($0) } ?? code
-        return SQLiteError(code: extended == 0 ? code : extended, message: message, context: context)
+        return SQLiteError(code: extended == 0 ? code : extended, message: message, context: Self.summary(of: context))
+    }
+
+    /// `sql` as an error names it: on one line, and only its first statement (the settings
+    /// run at open are six PRAGMAs; a log line should say which step failed, not list them).
+    static func summary(of sql: String) -> String {
+        let line = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard let end = line.firstIndex(of: ";"), line.index(after: end) < line.endIndex else { return line }
+        return line[...end] + " …"
     }
 }

@@ -106,7 +106,7 @@ extension SnapshotStore {
             let resource = cache.resource.groupVersionResource
             guard seen.insert(resource).inserted, configuration.shouldSave(resource) else { continue }
             let snapshot = cache.snapshot(historyLimit: configuration.historyEvents)
-            guard snapshot.readiness.canServe else { continue }
+            guard snapshot.readiness.isReady else { continue }
             snapshots.append((cache.resource, snapshot))
         }
 

@@ -34,13 +34,26 @@ struct KcacheFront: Sendable {
         return configuration
     }
 
-    static func start(upstream: KubeSim, resources: [String], tuning: ConformanceFixture.Tuning) async throws -> KcacheFront {
-        var logger = Logger(label: "kcache.e2e")
-        // KCACHE_E2E_LOG=info (or debug, …) shows what the proxy does while a test runs.
-        logger.logLevel = ProcessInfo.processInfo.environment["KCACHE_E2E_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+    /// - Parameters:
+    ///   - logger: the proxy's logger; by default one at `KCACHE_E2E_LOG` level (error).
+    ///   - readyTimeout: how long to wait for `/readyz` (a bound on failure only; large
+    ///     resources on a busy machine need longer than the default).
+    ///   - configure: changes to the configuration beyond the tuning (limits, exclusions,
+    ///     credentials), applied last.
+    static func start(
+        upstream: KubeSim, resources: [String], tuning: ConformanceFixture.Tuning, logger: Logger? = nil,
+        readyTimeout: Duration = .seconds(15), configure: (inout CachingProxy.Configuration) throws -> Void = { _ in }
+    ) async throws -> KcacheFront {
+        var logger = logger ?? {
+            var logger = Logger(label: "kcache.e2e")
+            // KCACHE_E2E_LOG=info (or debug, …) shows what the proxy does while a test runs.
+            logger.logLevel = ProcessInfo.processInfo.environment["KCACHE_E2E_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+            return logger
+        }()
         logger[metadataKey: "upstream"] = "\(upstream.baseURL)"
-        let proxy = try CachingProxy(
-            configuration: try configuration(upstream: upstream, resources: resources, tuning: tuning), logger: logger)
+        var configuration = try configuration(upstream: upstream, resources: resources, tuning: tuning)
+        try configure(&configuration)
+        let proxy = try CachingProxy(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: proxy)], gracefulShutdownSignals: [], logger: logger))
         let running = Task { try await group.run() }
@@ -54,7 +67,7 @@ struct KcacheFront: Sendable {
         }
         do {
             let client = TestHTTPClient()
-            try await waitUntil(timeout: .seconds(15), "kcache's /readyz to pass (resources \(resources) synced)") {
+            try await waitUntil(timeout: readyTimeout, "kcache's /readyz to pass (resources \(resources) synced)") {
                 (try? await client.request("GET", front.baseURL + "/readyz"))?.status == 200
             }
         } catch {
