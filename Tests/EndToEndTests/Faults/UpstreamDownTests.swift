@@ -41,7 +41,7 @@ struct UpstreamDownTests {
                 try await sim.shutdown()
             }
             // kcache notices when its re-watch fails.
-            let verbose = try await eventually(timeout: .seconds(20), "/readyz?verbose to show the upstream failing") {
+            let verbose = try await eventually(timeout: .seconds(60), "/readyz?verbose to show the upstream failing") {
                 let response = try await fixture.get("/readyz?verbose")
                 return response.text.contains("[-]upstream failing") ? response : nil
             }
@@ -84,9 +84,9 @@ struct UpstreamDownTests {
             case .answers503: sim.faults.isDown = false
             case .stopped: try await sim.start(host: "127.0.0.1", port: port)
             }
-            let missed = try await watch.first(timeout: .seconds(20)) { $0.name == "written-while-down" }
+            let missed = try await watch.first(timeout: .seconds(60)) { $0.name == "written-while-down" }
             #expect(missed?.type == "ADDED" && missed?.resourceVersion == String(missedRV))
-            try await waitUntil(timeout: .seconds(20), "reads without the staleness warning") {
+            try await waitUntil(timeout: .seconds(60), "reads without the staleness warning") {
                 try await fixture.get("/api/v1/namespaces/ns-0/configmaps/cm-0").header("Warning") == nil
             }
             let written = try await fixture.client.send(
@@ -148,7 +148,7 @@ struct UpstreamDownTests {
                 #expect(write.status == 503 && write.isStatus, "\(write.text)")
 
                 sim.faults.isDown = false
-                try await waitUntil(timeout: .seconds(20), "the restored cache to resync") {
+                try await waitUntil(timeout: .seconds(60), "the restored cache to resync") {
                     let response = try await TestHTTPClient().request("GET", restarted.baseURL + "/api/v1/configmaps")
                     return response.status == 200 && response.header("Warning") == nil
                 }

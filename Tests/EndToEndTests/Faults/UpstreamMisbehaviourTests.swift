@@ -23,7 +23,7 @@ struct UpstreamMisbehaviourTests {
             sim.faults.dropAllWatches()
             let names = ["throttled-0", "throttled-1", "throttled-2"]
             for name in names { try fixture.createInSim("ns-0", name) }
-            try await waitUntil(timeout: .seconds(20), "kcache to watch again after two 429s") { sim.openWatchCount == 1 }
+            try await waitUntil(timeout: .seconds(60), "kcache to watch again after two 429s") { sim.openWatchCount == 1 }
             let watchingAgain = ContinuousClock.now
             let throttled = sim.faults.misbehaviour.answered
             #expect(throttled.map(\.code) == [429, 429])
@@ -66,7 +66,7 @@ struct UpstreamMisbehaviourTests {
                 try sim.delete(HardeningFixture.configMaps, namespace: "ns-1", name: "cm-2")
             }
 
-            try await waitUntil(timeout: .seconds(20), "kcache to get past the injected errors") {
+            try await waitUntil(timeout: .seconds(60), "kcache to get past the injected errors") {
                 misbehaviour.answered.count == 4 && sim.openWatchCount == 1
             }
             #expect(misbehaviour.answered.map(\.code).sorted() == [500, 502, 503, 504])
@@ -99,7 +99,7 @@ struct UpstreamMisbehaviourTests {
             let received = try await watch.receive { $0.count >= names.count }
             #expect(received.map(\.type) == Array(repeating: "ADDED", count: names.count), "\(received)")
             #expect(received.map { String($0.key.split(separator: "/")[1]) } == names, "every change once, in order: \(received)")
-            try await waitUntil(timeout: .seconds(20), "every armed watch cut to happen") { misbehaviour.cuts >= 3 }
+            try await waitUntil(timeout: .seconds(60), "every armed watch cut to happen") { misbehaviour.cuts >= 3 }
 
             // A relist whose LIST body is reset halfway: retried.
             misbehaviour.cutLists(count: 1)
@@ -137,7 +137,7 @@ struct UpstreamMisbehaviourTests {
                 type: "ADDED", key: "ns-0/after-garbage", uid: received.first?.uid ?? "", resourceVersion: rv)], "\(received)")
             #expect(sim.faults.misbehaviour.pendingInjectedLines == 0)
             let labels = ["group": "", "resource": "configmaps", "reason": "malformed"]
-            let after = try await eventually(timeout: .seconds(10), "the malformed lines to be counted") {
+            let after = try await eventually(timeout: .seconds(60), "the malformed lines to be counted") {
                 let scrape = try await fixture.kcache.scrape()
                 return scrape.value("kcache_upstream_events_ignored_total", labels) >= before.value("kcache_upstream_events_ignored_total", labels) + Double(garbage.count) ? scrape : nil
             }
@@ -212,7 +212,7 @@ struct UpstreamMisbehaviourTests {
             #expect(received.map(\.description) == ["ADDED ns-1/after-replays@\(rv)"], "the replays were not passed on: \(received)")
 
             let labels = ["group": "", "resource": "configmaps", "reason": "stale"]
-            let after = try await eventually(timeout: .seconds(10), "the stale events to be counted") {
+            let after = try await eventually(timeout: .seconds(60), "the stale events to be counted") {
                 let scrape = try await fixture.kcache.scrape()
                 return scrape.value("kcache_upstream_events_ignored_total", labels) >= before.value("kcache_upstream_events_ignored_total", labels) + 3 ? scrape : nil
             }

@@ -30,7 +30,7 @@ struct SchemathesisTests {
                 """)
             let kcache = try await ServeProcessTests.Running.start(config: config)
             do {
-                try await waitUntil(timeout: .seconds(30), "kcache to be ready") {
+                try await waitUntil(timeout: .seconds(60), "kcache to be ready") {
                     (try? await TestHTTPClient().request("GET", kcache.baseURL + "/readyz"))?.status == 200
                 }
                 try directory.write("kcache_hooks.py", Self.hooks)

@@ -23,7 +23,7 @@ struct FaultScenario {
     static let quiescentEvery = 6
     /// How long a quiescent point may take to converge before the run fails (bounds failures
     /// only; convergence normally takes milliseconds).
-    static let convergenceDeadline: Duration = .seconds(30)
+    static let convergenceDeadline: Duration = .seconds(60)
 
     enum Action: String, CaseIterable {
         case writes, dropWatches, refuseWatches, delayEvents, compactHistory, upstreamDown, restartKcache, pauseInformer, list

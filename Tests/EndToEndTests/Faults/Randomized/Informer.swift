@@ -19,9 +19,10 @@ final class ProxyAddress: Sendable {
 /// briefly and retry (kcache restarting, refusing, answering 503).
 ///
 /// Every LIST and every event is checked as it arrives against the `WriteLog`, KubeSim's
-/// history: a LIST must be exactly KubeSim's state at the list's RV; event RVs must increase
-/// (a `DELETED` then `ADDED` of one name with a new UID may share one, as a relist emits
-/// them); an `ADDED`/`MODIFIED` must carry a state KubeSim stored, never an older one than the
+/// history: a LIST must be exactly KubeSim's state at the list's RV; event RVs must increase,
+/// except that the changes of one relist may share one (a `DELETED` then `ADDED` of one name
+/// with a new UID, and deletions at the LIST's RV, as kcache emits them), never twice for one
+/// object; an `ADDED`/`MODIFIED` must carry a state KubeSim stored, never an older one than the
 /// informer holds and never an object it saw deleted (resurrection); a `MODIFIED` needs the
 /// object held, a `DELETED` needs it held and deleted in KubeSim at or before the event's RV.
 /// Whatever breaks a rule is recorded in `violations`. Thread-safe; `run()` once.
@@ -38,6 +39,10 @@ final class Informer: Sendable {
         /// The RV to resume from: the list's, the last event's or the last bookmark's.
         var resourceVersion: UInt64 = 0
         var lastEvent: (type: String, key: String, uid: String)?
+        /// Keys of the events this stream delivered at `resourceVersion`: a relist's
+        /// difference gives several objects one RV (deletions carry the LIST's RV), never one
+        /// object twice.
+        var keysAtResourceVersion: Set<String> = []
         var deletedUIDs: Set<String> = []
         var violations: [String] = []
         var hasListed = false
@@ -139,6 +144,9 @@ final class Informer: Sendable {
         let paused = state.withLock { state -> Bool in
             state.stream = stream
             state.watches += 1
+            // A new stream delivers only events after `from`.
+            state.lastEvent = nil
+            state.keysAtResourceVersion = []
             return state.isPaused
         }
         defer { stream.close() }
@@ -172,6 +180,10 @@ final class Informer: Sendable {
                 if rv < state.resourceVersion {
                     state.violations.append("\(name): BOOKMARK at RV \(rv) after RV \(state.resourceVersion)")
                 }
+                if rv > state.resourceVersion {
+                    state.lastEvent = nil
+                    state.keysAtResourceVersion = []
+                }
                 state.resourceVersion = max(state.resourceVersion, rv)
             }
             return .continue
@@ -187,7 +199,10 @@ final class Informer: Sendable {
                 state.violations.append("\(name): \(type) \(key) \(version) (after RV \(state.resourceVersion)): \(text)")
             }
             let replacesDeleted = type == "ADDED" && state.lastEvent.map { $0.type == "DELETED" && $0.key == key && $0.uid != uid } ?? false
-            if rv < state.resourceVersion || (rv == state.resourceVersion && !replacesDeleted) {
+            // Same RV as the last event: another object's change from one relist, or the ADDED
+            // that replaces the object just DELETED.
+            let sharesRelistRV = state.lastEvent != nil && !state.keysAtResourceVersion.contains(key)
+            if rv < state.resourceVersion || (rv == state.resourceVersion && !replacesDeleted && !sharesRelistRV) {
                 violation("out of order or duplicate")
             }
             if let namespace, !key.hasPrefix(namespace + "/") {
@@ -210,6 +225,8 @@ final class Informer: Sendable {
             default:
                 violation("unknown event type")
             }
+            if rv > state.resourceVersion { state.keysAtResourceVersion = [] }
+            state.keysAtResourceVersion.insert(key)
             state.resourceVersion = max(state.resourceVersion, rv)
             state.lastEvent = (type, key, uid)
         }

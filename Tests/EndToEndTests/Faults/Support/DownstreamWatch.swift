@@ -28,7 +28,7 @@ final class DownstreamWatch: Sendable {
 
     /// Reads events until `done` holds for what was received so far (bookmarks skipped);
     /// returns them all.
-    func receive(timeout: Duration = .seconds(20), until done: ([Received]) -> Bool) async throws -> [Received] {
+    func receive(timeout: Duration = .seconds(60), until done: ([Received]) -> Bool) async throws -> [Received] {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var received: [Received] = []

@@ -61,7 +61,7 @@ struct HardeningFixture: Sendable {
     /// Waits until a LIST of configmaps through kcache, answered from the cache, holds exactly
     /// what KubeSim holds, and every object's bytes from kcache equal KubeSim's.
     func expectCacheEqualsSim(_ what: String = "the cache to equal KubeSim") async throws {
-        try await waitUntil(timeout: .seconds(20), what) {
+        try await waitUntil(timeout: .seconds(60), what) {
             guard let response = try? await get("/api/v1/configmaps"), response.status == 200,
                   response.header("X-Kcache-Source") == "cache", let list = try? ListedObjects(response)
             else { return false }

@@ -59,7 +59,7 @@ struct KcacheInstance: Sendable {
         guard waitUntilReady else { return instance }
         do {
             let client = TestHTTPClient()
-            try await waitUntil(timeout: .seconds(20), "kcache's /readyz to pass (\(configuration.resources))") {
+            try await waitUntil(timeout: .seconds(60), "kcache's /readyz to pass (\(configuration.resources))") {
                 (try? await client.request("GET", instance.baseURL + "/readyz"))?.status == 200
             }
         } catch {

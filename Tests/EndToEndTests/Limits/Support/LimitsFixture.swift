@@ -17,17 +17,23 @@ extension HardeningFixture {
 
     /// Waits until the limit's counter reaches `count`.
     func expectLimitCount(_ limit: ExceededLimit, atLeast count: Double, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try await waitUntil(timeout: .seconds(20), "kcache_http_limits_exceeded_total{limit=\"\(limit.rawValue)\"} ≥ \(count)") {
+        try await waitUntil(timeout: .seconds(60), "kcache_http_limits_exceeded_total{limit=\"\(limit.rawValue)\"} ≥ \(count)") {
             try await limitCount(limit) >= count
         }
     }
 
-    /// A well-behaved client meanwhile: a GET and a LIST answered 200 from the cache.
+    /// A well-behaved client meanwhile: a GET answered from the cache with the object asked for,
+    /// and LISTs from the cache that come to hold exactly KubeSim's objects.
     func expectOthersServed(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let object = try await get("/api/v1/namespaces/ns-0/configmaps/cm-0")
         #expect(object.status == 200 && object.header("X-Kcache-Source") == "cache", "GET: \(object.status)", sourceLocation: sourceLocation)
+        let metadata = object.object["metadata"] as? [String: Any]
+        #expect(metadata?["namespace"] as? String == "ns-0" && metadata?["name"] as? String == "cm-0", "GET: \(object.text.prefix(200))", sourceLocation: sourceLocation)
         let list = try await get("/api/v1/configmaps")
         #expect(list.status == 200 && list.header("X-Kcache-Source") == "cache", "LIST: \(list.status)", sourceLocation: sourceLocation)
+        #expect(((list.object["items"] as? [Any])?.count ?? 0) > 0, "LIST: \(list.text.prefix(200))", sourceLocation: sourceLocation)
+        // (The cache may be a moment behind a write made in KubeSim directly: wait for it.)
+        try await expectCacheEqualsSim("LIST through kcache to hold exactly KubeSim's objects")
     }
 }
 

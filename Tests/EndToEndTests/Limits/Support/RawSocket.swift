@@ -74,7 +74,7 @@ struct RawSocket: Sendable {
 
     /// Reads one HTTP/1.1 response with a `Content-Length` body (or up to the close), waiting
     /// at most `timeoutMilliseconds` for each piece.
-    func readResponse(timeoutMilliseconds: Int32 = 10_000) throws -> (status: Int, headers: [String: String], body: [UInt8]) {
+    func readResponse(timeoutMilliseconds: Int32 = 60_000) throws -> (status: Int, headers: [String: String], body: [UInt8]) {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
