@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// Answers requests the HTTP decoder rejects with a `Status` body — `431` for headers over
 /// the limit, `400` for anything malformed — then closes the connection (the decoder cannot
-/// continue after an error).
+/// continue after an error). Errors reported as the connection closes are not answered.
 final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -25,6 +25,11 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.fireErrorCaught(error)
             return
         }
+        // A connection closed with an unfinished head (by the client, or by kcache: the idle
+        // timeout, graceful shutdown) makes the decoder report it as it closes: nobody is
+        // left to answer, and writing then traps in NIO's pipeline handler when the close
+        // was a graceful shutdown's.
+        guard context.channel.isActive else { return }
         if !isResponding {
             let status: Status = switch parserError {
             case .headerOverflow:

@@ -3,6 +3,7 @@ import KubeAPI
 import KubeProxy
 import KubeSim
 import KubeTestSupport
+import Synchronization
 import Testing
 
 /// A KubeSim (seeded with `ns-0…`/`cm-0…` configmaps, bookmarks every 200 ms) and a kcache in
@@ -85,6 +86,30 @@ struct HardeningFixture: Sendable {
         try writes()
         sim.faults.compactHistory()
         sim.faults.isDown = false
+    }
+
+    /// Sends a JSON write through kcache and waits at most `timeout` for the answer: a request
+    /// kcache never answered fails the test instead of hanging it (the request is abandoned).
+    func write(_ method: String, _ path: String, json: String, timeout: Duration = .seconds(60)) async throws -> TestHTTPResponse {
+        let answer = Mutex<Result<TestHTTPResponse, any Error>?>(nil)
+        let client = self.client
+        let url = baseURL + path
+        let request = Task {
+            let result: Result<TestHTTPResponse, any Error>
+            do {
+                result = .success(try await client.send(method, url, json: json))
+            } catch {
+                result = .failure(error)
+            }
+            answer.withLock { $0 = result }
+        }
+        do {
+            try await waitUntil(timeout: timeout, "kcache to answer \(method) \(path)") { answer.withLock { $0 != nil } }
+        } catch {
+            request.cancel()
+            throw error
+        }
+        return try answer.withLock { $0! }.get()
     }
 
     /// Creates a configmap in KubeSim directly (another client's write); returns its RV.

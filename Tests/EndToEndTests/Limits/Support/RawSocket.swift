@@ -107,6 +107,18 @@ struct RawSocket: Sendable {
         return (status, headers, body)
     }
 
+    /// Reads until the end of the stream (or a reset); what arrived.
+    func readAll(timeoutMilliseconds: Int32 = 60_000) -> [UInt8] {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while isReadable(withinMilliseconds: timeoutMilliseconds) {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            data += buffer[..<count]
+        }
+        return data
+    }
+
     func close() {
         _ = Glibc.close(descriptor)
     }
