@@ -153,6 +153,13 @@ final class Informer: Sendable {
         if paused { return false }
         guard stream.status == 200 else { throw ListFailed(status: stream.status) }
         while let event = try await stream.next(timeout: .seconds(3600)) {
+            if event.type != "BOOKMARK", event.type != "ERROR", let rv = event.resourceVersion.flatMap(UInt64.init),
+               rv > log.lastResourceVersion {
+                // The writer logs a write just after KubeSim stores it, and the event may arrive
+                // first: judge the event once the log has caught up (an RV it never reaches is
+                // then reported as a state KubeSim never stored).
+                try? await waitUntil(timeout: .seconds(60), "the write log to reach RV \(rv)") { log.lastResourceVersion >= rv }
+            }
             switch apply(event) {
             case .continue: continue
             case .expired: return true
