@@ -16,7 +16,7 @@ struct SlowClientLimitTests {
     static let latencyBound: Duration = .milliseconds(100)
     /// Timed requests per round, and how long rounds may be taken (see the latency test).
     static let requestsPerRound = 11
-    static let measuringTime: Duration = .seconds(60)
+    static let measuringTime: Duration = .seconds(120)
 
     /// 1,000 sockets dribbling heads that never end do not stop a normal request from being
     /// answered within 100 ms.
@@ -28,11 +28,12 @@ struct SlowClientLimitTests {
     /// How the latency is measured, robustly on a shared 2-core machine running other tests
     /// (in `make test` every end-to-end suite runs at once in this process): rounds of 11
     /// GETs, each on a new connection, and a round's median is its latency; rounds are taken
-    /// for up to 60 s, and the test passes when some round's median is under 100 ms. A
+    /// for up to 120 s, and the test passes when some round's median is under 100 ms. A
     /// median ignores the odd request delayed by something else on the machine, and later
     /// rounds escape a burst of other tests; kcache stalling behind the slow sockets — which
     /// dribble throughout, and stay open, as checked at the end — would delay every round
-    /// alike. (Measured: about 2 ms alone; 50 to 600 ms while the whole target starts up.)
+    /// alike. (Measured: about 2 ms alone; 50 to 640 ms while the whole target starts up, under
+    /// 100 ms again after about 30 s.)
     @Test func thousandSlowlorisSocketsDoNotDelayANormalRequest() async throws {
         raiseOpenFileLimit(to: 8 * Self.slowSockets)
         try await HardeningFixture.with(configure: { $0.server.limits.idleTimeout = .seconds(300) }) { fixture in
