@@ -2,9 +2,9 @@
 SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev
 TEST_PACKAGES := curl
-PIP_PACKAGES := kubernetes openapi-spec-validator
+PIP_PACKAGES := kubernetes openapi-spec-validator schemathesis
 
-.PHONY: all build release demo test deps test-deps bench bench-ci bench-tools clean
+.PHONY: all build release demo test deps test-deps bench bench-ci bench-tools soak clean
 
 all: build
 
@@ -17,15 +17,15 @@ deps:
 	  else echo "missing system packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
 
-## test-deps: what the tests use besides the build: curl, kubectl, the Python client and
-## openapi-spec-validator.
+## test-deps: what the tests use besides the build: curl, kubectl, the Python client,
+## openapi-spec-validator and schemathesis.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)) >/dev/null; \
 	  else echo "missing packages:$$missing — run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
-	@python3 -c 'import kubernetes, openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
+	@python3 -c 'import kubernetes, openapi_spec_validator, schemathesis' 2>/dev/null || python3 -m pip install --quiet $(PIP_PACKAGES) \
 	  || echo "note: could not install the Python packages ($(PIP_PACKAGES)); their tests will say they skip"
 	@command -v kubectl >/dev/null || echo "note: kubectl is not installed; kubectl tests will say they skip (https://kubernetes.io/docs/tasks/tools/)"
 
@@ -52,6 +52,12 @@ test: test-deps bench-tools
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi; echo "all test targets passed"
 	@echo "== kcache-bench --scenario ci"
 	@.build/debug/kcache-bench --scenario ci
+
+## soak: the randomized fault test's long form, 1,000 seeds (KCACHE_FAULT_SEEDS=N for another
+## count, KCACHE_FAULT_SEED=N to replay one); `make test` runs its 50-seed CI form.
+soak: deps
+	$(SWIFT) build --build-tests
+	KCACHE_FAULT_SEEDS=$${KCACHE_FAULT_SEEDS:-1000} $(SWIFT) test --skip-build --filter "EndToEndTests.RandomizedFaultTests"
 
 ## demo: a simulated cluster with kcache in front of it; prints what to try.
 demo: deps

@@ -30,6 +30,11 @@ public final class CachingProxy: Service {
         public var discoveryInterval: Duration = .seconds(60)
         /// Snapshots to restore from at start and save to (`--snapshot`); nil for none.
         public var snapshot: SnapshotStore.Configuration?
+        /// A write forwarded upstream is answered `503` when the upstream sends nothing for this
+        /// long (an API server that accepted the connection and hangs): the API server itself
+        /// gives up on a request after 60 s, so a longer silence means it never will answer.
+        /// (libcurl judges silence by its average speed over the last 5 s: allow up to 5 s more.)
+        public var upstreamWriteTimeout: Duration = .seconds(70)
 
         public init(cluster: ClusterConfiguration) {
             self.cluster = cluster
@@ -90,7 +95,8 @@ public final class CachingProxy: Service {
             return SnapshotStore(configuration: snapshot, logger: logger)
         }
         let forwarder = UpstreamForwarder(
-            client: client, writeRecords: writeRecords, authentication: configuration.authentication, logger: logger)
+            client: client, writeRecords: writeRecords, authentication: configuration.authentication,
+            writeTimeout: configuration.upstreamWriteTimeout, logger: logger)
         authorizer = configuration.authentication == .passthrough
             ? CachedReadAuthorizer(
                 configuration: configuration.authorization,
@@ -98,14 +104,18 @@ public final class CachingProxy: Service {
                 metrics: metrics.authorization, logger: logger)
             : nil
         let discovery = self.discovery
+        let caches = self.registry
+        // The upstream is failing when discovery says so, or when a cache's list/watch does
+        // (discovery is refreshed only every `discoveryInterval`).
         let endpoints = LocalEndpoints(
             registry: registry, requiredResources: { required.all }, metrics: { metrics.render() },
-            upstreamProblem: { discovery.lastError })
+            upstreamProblem: { discovery.lastError ?? caches.upstreamProblem })
         router = Router(
             configuration: configuration.router, registry: registry, discovery: discovery, forwarder: forwarder,
             writeRecords: writeRecords, endpoints: endpoints, statistics: statistics, authorizer: authorizer, logger: logger)
         metrics.collect(registry)
         metrics.observe(statistics)
+        metrics.observe(router.watchLimiter)
         server = HTTPServer(
             configuration: configuration.server, router: router,
             observer: RequestObservers(
@@ -223,5 +233,10 @@ struct RequestObservers: RequestObserver {
     func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration) {
         first.completed(request, response: response, duration: duration)
         second.completed(request, response: response, duration: duration)
+    }
+
+    func limitExceeded(_ limit: ExceededLimit) {
+        first.limitExceeded(limit)
+        second.limitExceeded(limit)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 import KubeCache
 import Logging
@@ -96,6 +97,18 @@ public final class CacheRegistry: Sendable {
 
     /// Every reflector, for metrics.
     public var reflectors: [Reflector] { entries.withLock { $0.values.map(\.reflector) } }
+
+    /// Why the upstream is failing, when a cache's list/watch fails now: the reason of the
+    /// cache failing longest (for `/readyz?verbose`); nil when none is.
+    public var upstreamProblem: String? {
+        caches.compactMap { cache -> (Date, String)? in
+            guard let since = cache.failingSince else { return nil }
+            // Restored data stays `restored` while its upstream fails; the reason is the state's.
+            var reason = "list/watch failing"
+            if case .failing(let why, _) = cache.readiness { reason = why }
+            return (since, "\(cache.resource.groupVersionResource.groupResource): \(reason)")
+        }.min { $0.0 < $1.0 }?.1
+    }
 
     /// Bytes of objects held by all caches.
     public var totalBytes: Int { caches.reduce(0) { $0 + $1.store.byteCount } }

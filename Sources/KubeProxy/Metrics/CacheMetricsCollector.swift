@@ -35,6 +35,7 @@ final class CacheMetricsCollector: Sendable {
         var added = 0, modified = 0, deleted = 0, bookmarks = 0
         var relists = 0, watchRestarts = 0, listWatchErrors = 0
         var eventsSent = 0, slowWatchersEnded = 0
+        var staleEvents = 0, malformedEvents = 0
 
         init() {}
 
@@ -49,6 +50,8 @@ final class CacheMetricsCollector: Sendable {
             listWatchErrors = reflector.errors
             eventsSent = cache.watchEventsSent
             slowWatchersEnded = cache.slowWatchersEnded
+            staleEvents = reflector.staleEvents
+            malformedEvents = reflector.malformedEvents + reflector.malformedObjects
         }
 
         /// What `counter` gained since `previous`; all of it when the counter went backwards
@@ -81,6 +84,8 @@ final class CacheMetricsCollector: Sendable {
             watchers = Gauge(label: MetricNames.watchers, dimensions: labels, factory: factory)
             events = [(\.added, "ADDED"), (\.modified, "MODIFIED"), (\.deleted, "DELETED"), (\.bookmarks, "BOOKMARK")].map {
                 ($0.0, Counter(label: MetricNames.upstreamEvents, dimensions: labels + [("type", $0.1)], factory: factory))
+            } + [(\.staleEvents, "stale"), (\.malformedEvents, "malformed")].map {
+                ($0.0, Counter(label: MetricNames.upstreamEventsIgnored, dimensions: labels + [("reason", $0.1)], factory: factory))
             }
             counters = [
                 (\.relists, MetricNames.upstreamRelists), (\.watchRestarts, MetricNames.upstreamWatchRestarts),
@@ -154,6 +159,6 @@ final class CacheMetricsCollector: Sendable {
 
     private static var totalsKeyPaths: [WritableKeyPath<Totals, Int>] {
         [\.added, \.modified, \.deleted, \.bookmarks, \.relists, \.watchRestarts, \.listWatchErrors,
-         \.eventsSent, \.slowWatchersEnded]
+         \.eventsSent, \.slowWatchersEnded, \.staleEvents, \.malformedEvents]
     }
 }

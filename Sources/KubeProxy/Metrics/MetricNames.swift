@@ -5,6 +5,8 @@ public enum MetricNames {
     // HTTP: every request the server completes.
     public static let httpRequests = "kcache_http_requests_total"
     public static let httpRequestDuration = "kcache_http_request_duration_seconds"
+    /// Requests refused and connections closed by a limit, by `limit` (`ExceededLimit`).
+    public static let httpLimitsExceeded = "kcache_http_limits_exceeded_total"
 
     // Cache contents, per resource.
     public static let cacheObjects = "kcache_cache_objects"
@@ -18,6 +20,9 @@ public enum MetricNames {
     public static let upstreamRelists = "kcache_upstream_relists_total"
     public static let upstreamWatchRestarts = "kcache_upstream_watch_restarts_total"
     public static let upstreamListWatchErrors = "kcache_upstream_list_watch_errors_total"
+    /// Watch events skipped, by `reason`: `stale` (an RV not newer than the cache's) or
+    /// `malformed` (a line or object that could not be read).
+    public static let upstreamEventsIgnored = "kcache_upstream_events_ignored_total"
 
     // Downstream watches.
     public static let watchers = "kcache_watchers"

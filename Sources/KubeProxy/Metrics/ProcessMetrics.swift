@@ -49,10 +49,15 @@ struct ProcessMetrics: Sendable {
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
-            let isDot = withUnsafeBytes(of: entry.pointee.d_name) { $0.first == UInt8(ascii: ".") }
-            if !isDot { count += 1 }
+            // Only the name's first byte is read: a `dirent` is as long as its `d_reclen`, not
+            // `MemoryLayout<dirent>.size`, so copying the whole struct (`entry.pointee`) reads
+            // past the last entry of readdir's buffer — a segfault when that ends a mapping.
+            let first = UnsafeRawPointer(entry).load(fromByteOffset: Self.nameOffset, as: UInt8.self)
+            if first != UInt8(ascii: ".") { count += 1 }
         }
         return count - 1
     }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     #endif
 }

@@ -73,6 +73,17 @@ public final class ProxyMetrics: Sendable {
         statistics.observe { consistency.record($0) }
     }
 
+    /// Exports the watches `limiter` refused (`kcache_http_limits_exceeded_total{limit="watchers"}`),
+    /// read at every scrape.
+    public func observe(_ limiter: WatchLimiter) {
+        let requests = self.requests
+        let counted = LastTotal()
+        addCollector {
+            let delta = counted.advance(to: limiter.refused)
+            if delta > 0 { requests.limitExceeded(.watchers, by: delta) }
+        }
+    }
+
     /// Adds work to run before each rendering: set gauges, advance counters.
     public func addCollector(_ collect: @escaping @Sendable () -> Void) {
         collectors.withLock { $0.append(collect) }
@@ -87,6 +98,20 @@ public final class ProxyMetrics: Sendable {
             buffer.reserveCapacity(16 << 10)
             registry.emit(into: &buffer)
             return String(decoding: buffer, as: UTF8.self)
+        }
+    }
+}
+
+/// A monotonic total as last seen by a collector, so a counter advances by what changed.
+private final class LastTotal: Sendable {
+    /// Guarded by the mutex.
+    private let last = Mutex(0)
+
+    /// Records `total`; returns how much it grew since the last call.
+    func advance(to total: Int) -> Int {
+        last.withLock { last in
+            defer { last = total }
+            return total - last
         }
     }
 }

@@ -32,9 +32,26 @@ public final class RequestMetrics: RequestObserver {
     private let factory: any MetricsFactory
     /// Handles by label set; guarded by the mutex, held for a lookup or an insert.
     private let handles = Mutex<[Key: Handles]>([:])
+    /// `kcache_http_limits_exceeded_total`, one per limit, made up front so every series is
+    /// exported from the start (at 0); the mutex only guards the dictionary's reads.
+    private let limits: Mutex<[ExceededLimit: Counter]>
 
     init(factory: any MetricsFactory) {
         self.factory = factory
+        var limits: [ExceededLimit: Counter] = [:]
+        for limit in ExceededLimit.allCases {
+            limits[limit] = Counter(label: MetricNames.httpLimitsExceeded, dimensions: [("limit", limit.rawValue)], factory: factory)
+        }
+        self.limits = Mutex(limits)
+    }
+
+    public func limitExceeded(_ limit: ExceededLimit) {
+        limitExceeded(limit, by: 1)
+    }
+
+    /// Counts `count` refusals or closures due to `limit`.
+    func limitExceeded(_ limit: ExceededLimit, by count: Int) {
+        limits.withLock { $0[limit] }?.increment(by: count)
     }
 
     public func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration) {

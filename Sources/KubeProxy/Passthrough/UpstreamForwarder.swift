@@ -29,11 +29,18 @@ public final class UpstreamForwarder: Forwarder {
     /// Largest write answer read whole to learn its resourceVersion; larger ones stream on and
     /// count as "unknown" for read-your-writes.
     let maxWriteAnswerBytes = 8 << 20
+    /// A write fails when the upstream sends nothing for this long (nil: never); reads are not
+    /// bounded so, since `watch` and `follow` streams are legitimately silent.
+    let writeTimeout: Duration?
 
-    public init(client: UpstreamClient, writeRecords: WriteRecords, authentication: Authentication, logger: Logger) {
+    public init(
+        client: UpstreamClient, writeRecords: WriteRecords, authentication: Authentication, writeTimeout: Duration? = nil,
+        logger: Logger
+    ) {
         self.client = client
         self.writeRecords = writeRecords
         self.authentication = authentication
+        self.writeTimeout = writeTimeout
         self.logger = logger
     }
 
@@ -48,8 +55,9 @@ public final class UpstreamForwarder: Forwarder {
             upstreamRequest.bearerTokenOverride = SecretString(token)
         }
         if Self.hasBody(request) {
-            upstreamRequest.body = .stream(body.chunks, contentLength: body.contentLength)
+            upstreamRequest.body = .stream(WholeBody(body: body), contentLength: body.contentLength)
         }
+        if Self.isWrite(request.method) { upstreamRequest.lowSpeedTimeout = writeTimeout }
         let stream: UpstreamStream
         do {
             stream = try await client.stream(upstreamRequest)
@@ -157,6 +165,32 @@ struct PrefixedBody: AsyncSequence, Sendable {
                 return prefix
             }
             return try await rest.next()
+        }
+    }
+}
+
+/// A client's body as forwarded upstream: its chunks, then a failure instead of a clean end
+/// when the client's body was cut off, so the upload is aborted rather than completed.
+struct WholeBody: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    typealias Failure = any Error
+    let body: RequestBody
+
+    /// The client's body ended before it was complete.
+    struct CutOff: Error, CustomStringConvertible {
+        var description: String { "the client's request body was cut off" }
+    }
+
+    func makeAsyncIterator() -> Iterator { Iterator(body: body, chunks: body.chunks.makeAsyncIterator()) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let body: RequestBody
+        var chunks: AsyncStream<[UInt8]>.Iterator
+
+        mutating func next() async throws -> [UInt8]? {
+            if let chunk = await chunks.next() { return chunk }
+            guard body.isComplete else { throw CutOff() }
+            return nil
         }
     }
 }

@@ -23,7 +23,8 @@ public final class WatchLimiter: Sendable {
 
     /// A permit, or nil when `limit` watches are open.
     public func acquire() -> Permit? {
-        let (admitted, _) = open.wrappingAdd(1, ordering: .relaxed)
+        // The count with this watch in it: at most `limit` may hold a permit.
+        let (_, admitted) = open.wrappingAdd(1, ordering: .relaxed)
         guard admitted <= limit else {
             open.wrappingSubtract(1, ordering: .relaxed)
             refusals.wrappingAdd(1, ordering: .relaxed)

@@ -116,9 +116,13 @@ extension HTTPConnectionHandler {
 }
 
 extension TimeAmount {
+    /// `duration`, saturated to what a `TimeAmount` holds (about ±292 years): durations come
+    /// from clients too (`timeoutSeconds` is any Int64), and must not overflow.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (whole, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowedAgain) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        self = .nanoseconds(overflowed || overflowedAgain ? (seconds < 0 ? .min : .max) : total)
     }
 }
 

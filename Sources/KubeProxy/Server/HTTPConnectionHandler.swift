@@ -27,7 +27,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private var keepAlive = true
     /// The current request's body, while it is being read.
-    private var body: (continuation: AsyncStream<[UInt8]>.Continuation, bytes: Int)?
+    private var body: (continuation: AsyncStream<[UInt8]>.Continuation, bytes: Int, ending: BodyEnding)?
     /// Set when the current request's body exceeded the cap.
     private var bodyTooLarge = false
     var responding: Responding = .idle
@@ -37,7 +37,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var isQuiescing = false
     /// When the connection closes unless a request head (or the rest of a body) arrives first;
     /// nil while a response is being produced.
-    private var readDeadline: NIODeadline?
+    private var readDeadline: (deadline: NIODeadline, limit: ExceededLimit)?
     /// The one timer enforcing `readDeadline`, and when it fires. Keep-alive traffic only moves
     /// the deadline; the timer, when it fires early, re-arms itself for the deadline then
     /// current — no task is scheduled or cancelled per request.
@@ -71,14 +71,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Requests
 
     func channelActive(context: ChannelHandlerContext) {
-        armReadTimer(limits.idleTimeout, context: context)
+        armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context)
         context.fireChannelActive()
     }
 
-    /// Closes the connection after `timeout` unless re-armed or disarmed first.
-    private func armReadTimer(_ timeout: Duration, context: ChannelHandlerContext) {
+    /// Closes the connection after `timeout` (counted against `limit`) unless re-armed or
+    /// disarmed first.
+    private func armReadTimer(_ timeout: Duration, for limit: ExceededLimit, context: ChannelHandlerContext) {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
-        readDeadline = deadline
+        readDeadline = (deadline, limit)
         if readTimer == nil || readTimerFiresAt > deadline {
             scheduleReadTimer(at: deadline, context: context)
         }
@@ -100,11 +101,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func readTimerFired(context: ChannelHandlerContext) {
         readTimer = nil
-        guard let readDeadline else { return }
-        if readDeadline <= .now() {
+        guard let (deadline, limit) = readDeadline else { return }
+        if deadline <= .now() {
+            observer.limitExceeded(limit)
             context.close(promise: nil)
         } else {
-            scheduleReadTimer(at: readDeadline, context: context)
+            scheduleReadTimer(at: deadline, context: context)
         }
     }
 
@@ -127,6 +129,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             self.body = body
         case .end:
             if body != nil { disarmReadTimer() }
+            body?.ending.markComplete()
             body?.continuation.finish()
             body = nil
         }
@@ -143,6 +146,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
         if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
             keepAlive = false
+            observer.limitExceeded(.bodyBytes)
             start(.status(.requestEntityTooLarge(
                 "the request body of \(declaredLength) bytes is larger than the limit of \(limits.maxRequestBodyBytes)"),
                 source: .cache), context: context)
@@ -153,16 +157,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             start(response, context: context)
         case .deferred(let work):
             let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
-            body = (continuation, 0)
+            let ending = BodyEnding()
+            body = (continuation, 0, ending)
             responding = .waiting
             if declaredLength.map({ $0 > 0 }) ?? head.headers.contains(name: "transfer-encoding") {
-                armReadTimer(limits.requestBodyTimeout, context: context)
+                armReadTimer(limits.requestBodyTimeout, for: .bodyTimeout, context: context)
                 if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
                     let interim = HTTPResponseHead(version: head.version, status: .continue)
                     context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
                 }
             }
-            let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength)
+            let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength, ending: ending)
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
             Task {
@@ -178,6 +183,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func rejectOversizedBody(context: ChannelHandlerContext) {
         keepAlive = false
+        observer.limitExceeded(.bodyBytes)
         let status = Status.requestEntityTooLarge("the request body is larger than the limit of \(limits.maxRequestBodyBytes) bytes")
         switch responding {
         case .idle, .waiting:
@@ -246,7 +252,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             observer.completed(current.request, response: current.response, duration: .now - current.start)
         }
         current = nil
-        if keepAlive { armReadTimer(limits.idleTimeout, context: context) }
+        if keepAlive { armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context) }
     }
 
     /// Writes as much of the current body as the channel takes.
@@ -354,4 +360,6 @@ private struct RequestRecord {
 /// Told about every completed request: logs and metrics.
 public protocol RequestObserver: Sendable {
     func completed(_ request: ProxyRequest, response: ProxyResponse?, duration: Duration)
+    /// A limit refused a request or ended a connection (see `ExceededLimit`).
+    func limitExceeded(_ limit: ExceededLimit)
 }

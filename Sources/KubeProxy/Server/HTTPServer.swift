@@ -140,8 +140,11 @@ public final class HTTPServer: Service {
             // can carry CR or LF; validating each response's headers again costs ~7% of a GET.
             withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+        // Before the compressor: an error answer to a request whose head never decoded must not
+        // pass through it (it pairs every response head with a request head it saw, and traps
+        // on one without).
+        try pipeline.addHandler(ProtocolErrorHandler(observer: observer))
         try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
-        try pipeline.addHandler(ProtocolErrorHandler())
         try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers))
     }
 }

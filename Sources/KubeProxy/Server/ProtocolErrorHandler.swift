@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// Answers requests the HTTP decoder rejects with a `Status` body — `431` for headers over
 /// the limit, `400` for anything malformed — then closes the connection (the decoder cannot
-/// continue after an error).
+/// continue after an error). Errors reported as the connection closes are not answered.
 final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -13,12 +13,23 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// True between a response's head and its end: an error then can only close.
     private var isResponding = false
+    /// Told about `431`s (`ExceededLimit.headerBytes`).
+    private let observer: any RequestObserver
+
+    init(observer: any RequestObserver) {
+        self.observer = observer
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
+        // A connection closed with an unfinished head (by the client, or by kcache: the idle
+        // timeout, graceful shutdown) makes the decoder report it as it closes: nobody is
+        // left to answer, and writing then traps in NIO's pipeline handler when the close
+        // was a graceful shutdown's.
+        guard context.channel.isActive else { return }
         if !isResponding {
             let status: Status = switch parserError {
             case .headerOverflow:
@@ -26,6 +37,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             default:
                 .badRequest("malformed HTTP request: \(parserError)")
             }
+            if status.code == 431 { observer.limitExceeded(.headerBytes) }
             let body = status.jsonBytes + [0x0A]
             var headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close")])
             headers.add(name: "Content-Length", value: String(body.count))

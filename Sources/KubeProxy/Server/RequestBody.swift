@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The body of a client's request, streamed to whoever forwards it as it arrives.
 ///
 /// The connection handler yields each piece from its event loop and finishes the stream at the
@@ -7,11 +9,21 @@ public struct RequestBody: Sendable {
     public let chunks: AsyncStream<[UInt8]>
     /// `Content-Length` when the client sent one.
     public let contentLength: Int?
+    private let ending: BodyEnding
 
-    public init(chunks: AsyncStream<[UInt8]>, contentLength: Int?) {
+    /// - Parameter ending: told by the connection handler when the body's end arrives; by
+    ///   default the body counts as complete whenever `chunks` ends.
+    public init(chunks: AsyncStream<[UInt8]>, contentLength: Int?, ending: BodyEnding = BodyEnding(complete: true)) {
         self.chunks = chunks
         self.contentLength = contentLength
+        self.ending = ending
     }
+
+    /// Whether the client sent the whole body. False when `chunks` ended because the body was
+    /// cut off — over the size limit, past the body timeout, the connection lost — in which
+    /// case it must not be passed on as if it were whole (a chunked upload cut at a line
+    /// break could still parse, and the upstream would apply a write the client was refused).
+    public var isComplete: Bool { ending.isComplete }
 
     /// An empty body.
     public static var empty: RequestBody {
@@ -23,6 +35,23 @@ public struct RequestBody: Sendable {
         var bytes: [UInt8] = []
         for await chunk in chunks { bytes += chunk }
         return bytes
+    }
+}
+
+/// Whether a streamed request body arrived whole: set once, by the connection handler when the
+/// body's end arrives, before its stream is finished; read by whoever forwards the body after
+/// the stream ends. Thread-safe.
+public final class BodyEnding: Sendable {
+    private let complete: Atomic<Bool>
+
+    public init(complete: Bool = false) {
+        self.complete = Atomic(complete)
+    }
+
+    public var isComplete: Bool { complete.load(ordering: .acquiring) }
+
+    func markComplete() {
+        complete.store(true, ordering: .releasing)
     }
 }
 

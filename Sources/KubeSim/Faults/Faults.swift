@@ -14,6 +14,8 @@ public final class Faults: Sendable {
 
     private let settings = Mutex(Settings())
     private let store: ObjectStore
+    /// Error answers, hung requests, broken streams and injected lines (`Misbehaviour`).
+    public let misbehaviour = Misbehaviour()
 
     init(store: ObjectStore) {
         self.store = store
@@ -57,5 +59,6 @@ public final class Faults: Sendable {
     /// Switches every fault off.
     public func reset() {
         settings.withLock { $0 = Settings() }
+        misbehaviour.reset()
     }
 }

@@ -5,6 +5,14 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `struct linger` (the class's `linger(parts:channel:)` hides the name inside it).
+private typealias SocketLinger = linger
 
 /// KubeSim's HTTP/1.1 listener on SwiftNIO (optionally TLS via NIOSSL): accepts connections,
 /// reads each request whole (bounded at `maximumBodyBytes`, answering 413 beyond), hands it to
@@ -167,6 +175,20 @@ final class HTTPServer: Sendable {
         guardTask.cancel()
     }
 
+    /// Resets the connection (TCP RST: linger 0, then close) after flushing what was written,
+    /// and throws to end the response: the `Misbehaviour` cuts.
+    private static func reset(_ channel: any Channel) async throws {
+        channel.flush()
+        if let provider = channel as? any SocketOptionProvider {
+            try? await provider.setSoLinger(SocketLinger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+        throw StreamCut()
+    }
+
+    /// A response ended by a `Misbehaviour` cut.
+    struct StreamCut: Error {}
+
     /// Writes one response; returns whether the connection may serve another request.
     private func write(
         _ response: SimResponse, for request: HTTPRequestHead, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
@@ -193,7 +215,13 @@ final class HTTPServer: Sendable {
             if !request.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
             if request.method != .HEAD {
+                var cut = router.faults.misbehaviour.cutsList()
                 try await body { bytes in
+                    if cut {  // Misbehaviour: half of the first piece, then a reset.
+                        cut = false
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes.prefix(max(bytes.count / 2, 1))))))
+                        try await Self.reset(channel)
+                    }
                     try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
                 }
             }
@@ -208,8 +236,11 @@ final class HTTPServer: Sendable {
             // holds its replay (possibly every object of the resource).
             channel.closeFuture.whenComplete { [weak session] _ in session?.abort() }
             session.onAbort { channel.close(promise: nil) }
+            let tap = router.faults.misbehaviour.watchTap()
             await session.run { bytes in
+                let (bytes, cut) = tap.next(bytes)  // Misbehaviour: injected lines, cuts
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+                if cut { try await Self.reset(channel) }
             }
             if session.wasAborted {
                 return false

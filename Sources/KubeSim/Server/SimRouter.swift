@@ -6,7 +6,8 @@ import Logging
 ///
 /// Pipeline order (each step may answer):
 /// 1. `/_sim/…` control endpoints (never affected by faults).
-/// 2. `faults.isDown` → 503 for everything else.
+/// 2. `faults.isDown` → 503 for everything else; then `faults.misbehaviour` (injected error
+///    answers for resource requests, by verb).
 /// 3. Authentication and authorization (`SimAuth`, `Auth/`): the TokenReview and
 ///    SubjectAccessReview endpoints; with an enforcing policy, 401/403 `Status` for resource
 ///    requests whose bearer token is unknown or whose user may not perform them.
@@ -41,6 +42,10 @@ struct SimRouter: Sendable {
         }
         if faults.isDown {
             return .status(Status.serviceUnavailable("the server is currently unable to handle the request"))
+        }
+        if definition != nil, let resolved,
+           let answer = await faults.misbehaviour.intercept(verb: resolved.verb?.rawValue ?? request.method.lowercased()) {
+            return answer
         }
         // (3) Authentication and authorization.
         if let answer = auth.gate(request, info: (try? decoded.get()) ?? resolved, counters: counters) {
