@@ -19,12 +19,13 @@ final class ProxyAddress: Sendable {
 /// briefly and retry (kcache restarting, refusing, answering 503).
 ///
 /// Every LIST and every event is checked as it arrives against the `WriteLog`, KubeSim's
-/// history: a LIST must be exactly KubeSim's state at the list's RV; event RVs must increase,
-/// except that the changes of one relist may share one (a `DELETED` then `ADDED` of one name
-/// with a new UID, and deletions at the LIST's RV, as kcache emits them), never twice for one
-/// object; an `ADDED`/`MODIFIED` must carry a state KubeSim stored, never an older one than the
-/// informer holds and never an object it saw deleted (resurrection); a `MODIFIED` needs the
-/// object held, a `DELETED` needs it held and deleted in KubeSim at or before the event's RV.
+/// history: a LIST must be exactly KubeSim's state at the list's RV; event RVs must strictly
+/// increase (kcache gives each event of a relist's difference its own RV); an
+/// `ADDED`/`MODIFIED` must carry a state KubeSim stored, never an older one than the informer
+/// holds and never an object it saw deleted (resurrection); a `MODIFIED` needs the object
+/// held, a `DELETED` needs it held and deleted in KubeSim — at or before the event's RV, except
+/// for the deletions a relist finds, whose real RV nobody knows: kcache places them at free
+/// RVs between the cache's and the LIST's, so the test only requires that KubeSim deleted them.
 /// Whatever breaks a rule is recorded in `violations`. Thread-safe; `run()` once.
 final class Informer: Sendable {
     let name: String
@@ -205,11 +206,7 @@ final class Informer: Sendable {
             func violation(_ text: String) {
                 state.violations.append("\(name): \(type) \(key) \(version) (after RV \(state.resourceVersion)): \(text)")
             }
-            let replacesDeleted = type == "ADDED" && state.lastEvent.map { $0.type == "DELETED" && $0.key == key && $0.uid != uid } ?? false
-            // Same RV as the last event: another object's change from one relist, or the ADDED
-            // that replaces the object just DELETED.
-            let sharesRelistRV = state.lastEvent != nil && !state.keysAtResourceVersion.contains(key)
-            if rv < state.resourceVersion || (rv == state.resourceVersion && !replacesDeleted && !sharesRelistRV) {
+            if rv <= state.resourceVersion {
                 violation("out of order or duplicate")
             }
             if let namespace, !key.hasPrefix(namespace + "/") {
@@ -226,7 +223,7 @@ final class Informer: Sendable {
                 state.store[key] = version
             case "DELETED":
                 if held?.uid != uid { violation("DELETED of an object not held (\(held.map(\.description) ?? "none"))") }
-                if deletedAt.map({ $0 > rv }) ?? true { violation("KubeSim had not deleted it by then (deleted at \(deletedAt.map(String.init) ?? "never"))") }
+                if deletedAt == nil { violation("KubeSim never deleted it") }
                 state.store[key] = nil
                 state.deletedUIDs.insert(uid)
             default:
