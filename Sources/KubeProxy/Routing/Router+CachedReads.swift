@@ -21,10 +21,13 @@ extension Router {
         guard read.filter != nil else { return nil }  // a field the cache cannot evaluate
 
         if !cache.canServe {
-            guard verb != .get else { return nil }
-            // A LIST or WATCH of a kind that is still syncing waits for it, then proceeds: the
-            // informers that made kcache start caching a kind cost the upstream one LIST, not
-            // one each.
+            // A kind still syncing: a WATCH, and a LIST that names a resourceVersion (informers
+            // list at "0"), wait for the sync, as the API server's watch cache makes them wait
+            // for its own — so the informers that made kcache start caching a kind cost the
+            // upstream one LIST, not one each. A GET or a LIST of the most recent state goes
+            // upstream at once.
+            guard verb == .watch || (verb == .list && info.options.resourceVersion != nil && info.options.continueToken == nil)
+            else { return nil }
             return .deferred { [self] body in
                 guard await cache.waitUntilFresh(atLeast: ResourceVersion(1), timeout: configuration.onDemandSyncWait),
                       cache.canServe,

@@ -79,10 +79,35 @@ import Testing
         }
     }
 
+    /// Informers list at resourceVersion=0: such a LIST of a kind kcache knows but has not
+    /// synced yet starts the cache, waits for the sync and is answered from it, while the upstream
+    /// is listed once; a LIST of the most recent state meanwhile goes upstream at once.
+    @Test func informerListsWaitForTheFirstSync() async throws {
+        try await ProxyFixture.with(seed: Self.seed, configure: Self.frequentDiscovery) { fixture in
+            let sim = fixture.sim
+            try Self.install(in: sim)
+            try await Self.waitForDiscovery(fixture)
+            sim.faults.listDelay = .seconds(2)  // the sync outlasts the checks below
+            async let informerLists = withThrowingTaskGroup(of: TestHTTPResponse.self) { group in
+                for _ in 0..<5 { group.addTask { try await fixture.get("\(Self.collection)?resourceVersion=0") } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try await waitUntil(timeout: .seconds(60), "the gadgets cache to start") { fixture.cache(Self.gadgets.resource) != nil }
+            let mostRecent = try await fixture.get(Self.collection)
+            #expect(mostRecent.header("X-Kcache-Source") == "upstream", "not synced yet: the most recent state is the upstream's")
+            #expect(mostRecent.itemNames == ["gadget-0", "gadget-1", "gadget-2"])
+            for list in try await informerLists {
+                #expect(list.status == 200)
+                #expect(list.header("X-Kcache-Source") == "cache", "waited for the first sync")
+                #expect(list.itemNames == ["gadget-0", "gadget-1", "gadget-2"])
+            }
+            #expect(sim.counters.count(verb: "list", resource: "gadgets") == 2, "the reflector's LIST and the most recent one")
+        }
+    }
+
     /// With discovery refreshed only on lookup misses (at most one refresh every 2 s) and every
     /// minute, the LISTs that come before kcache knows the kind are passed through; the first
-    /// one after it knows starts the cache, waits for its sync and is answered from it — so the
-    /// upstream serves that kind's LISTs only until kcache knows it, plus the reflector's one.
+    /// one after it knows starts the cache (and is passed through too: nothing is synced yet).
     @Test func firstListsGoUpstreamThenTheCacheAnswers() async throws {
         try await ProxyFixture.with(seed: Self.seed) { fixture in
             let sim = fixture.sim
@@ -92,15 +117,11 @@ import Testing
             try await waitUntil(timeout: .seconds(60), pollInterval: .milliseconds(50), "a LIST to start caching gadgets") {
                 let list = try await fixture.get(Self.collection)
                 #expect(list.status == 200)
+                #expect(list.header("X-Kcache-Source") == "upstream", "no cache has synced yet")
                 #expect(list.itemNames == ["gadget-0", "gadget-1", "gadget-2"])
+                if list.header("X-Kcache-Source") == "upstream" { answeredUpstream += 1 }
                 first = first ?? list
-                guard fixture.cache(Self.gadgets.resource) != nil else {
-                    #expect(list.header("X-Kcache-Source") == "upstream", "kcache does not know gadgets yet")
-                    answeredUpstream += 1
-                    return false
-                }
-                #expect(list.header("X-Kcache-Source") == "cache", "the LIST that started the cache waited for its sync")
-                return true
+                return fixture.cache(Self.gadgets.resource) != nil
             }
             let cache = try #require(fixture.cache(Self.gadgets.resource))
             try await waitUntil(timeout: .seconds(60), "the gadgets cache to sync") { cache.readiness == .synced }
