@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "KubeTestSupport",
             dependencies: [
-                "KubeAPI", "KubeSim",
+                "KubeAPI", "KubeSim", "KubeUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

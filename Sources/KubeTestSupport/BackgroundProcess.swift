@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KubeUpstream
 
 /// A command-line tool a test keeps running while it does other things (`kubectl get -w`, a
 /// Python watch): output is collected as it arrives, so the test can wait on what it prints
@@ -15,21 +16,12 @@ public final class BackgroundProcess: Sendable {
 
     /// Starts `executable` with `arguments`.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let outputPipe = Pipe()
-        let errorPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        process.standardInput = FileHandle.nullDevice
-        let output = self.output
-        let errors = self.errors
-        outputPipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in errors.append(handle.availableData) }
-        try process.run()
-        self.process = LockedProcess(process, pipes: [outputPipe, errorPipe])
+        let child = try Subprocess.spawn(executable, arguments, environment: environment)
+        close(child.standardInput)
+        for (descriptor, text) in [(child.standardOutput, output), (child.standardError, errors)] {
+            blockingQueue().async { LockedText.collect(descriptor, into: text) }
+        }
+        process = LockedProcess(child)
     }
 
     /// Standard output so far.
@@ -65,6 +57,12 @@ public final class BackgroundProcess: Sendable {
         }
     }
 
+    /// Kills the process (if running) and waits for it here, blocking this thread: for cleanup
+    /// that cannot await (a `deinit`). The child is killed at once, so the wait is short.
+    public func stopNow() {
+        process.terminateAndWait()
+    }
+
     /// Waits for the process to exit by itself, off the cooperative pool; returns its status.
     public func waitForExit() async -> Int32 {
         await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
@@ -75,46 +73,64 @@ public final class BackgroundProcess: Sendable {
     }
 }
 
-/// A `Process` and its pipes behind a lock (Foundation's `Process` is not Sendable).
+/// A child process and its exit, reaped on a Dispatch thread of its own.
 private final class LockedProcess: @unchecked Sendable {
-    private let lock = NSLock()
-    private let process: Process
-    private let pipes: [Pipe]
+    private let condition = NSCondition()
+    private let child: Subprocess
+    /// Set once the child has been reaped; guarded by `condition`.
+    private var status: Int32?
 
-    init(_ process: Process, pipes: [Pipe]) {
-        self.process = process
-        self.pipes = pipes
+    init(_ child: Subprocess) {
+        self.child = child
+        blockingQueue().async { [self] in
+            let status = child.wait()
+            condition.lock()
+            self.status = status
+            condition.broadcast()
+            condition.unlock()
+        }
     }
 
     var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return process.isRunning
+        condition.lock()
+        defer { condition.unlock() }
+        return status == nil
     }
 
-    /// SIGKILL, not `terminate()`'s SIGTERM: a child spawned from a Dispatch or Swift
-    /// concurrency thread inherits that thread's signal mask, in which SIGTERM is blocked, so
-    /// tools that do not reset their mask (curl, python) would ignore it.
+    /// SIGKILL, not SIGTERM: a tool that ignores SIGTERM would keep a test waiting.
     func terminateAndWait() {
-        lock.lock()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        lock.unlock()
+        condition.lock()
+        if status == nil { child.kill(SIGKILL) }  // not yet reaped: the pid is still the child's
+        condition.unlock()
         _ = waitForExit()
     }
 
     func waitForExit() -> Int32 {
-        process.waitUntilExit()
-        lock.lock()
-        defer { lock.unlock() }
-        for pipe in pipes { pipe.fileHandleForReading.readabilityHandler = nil }
-        return process.terminationStatus
+        condition.lock()
+        defer { condition.unlock() }
+        while status == nil { condition.wait() }
+        return status!
     }
 }
 
-/// Text appended from a pipe's handler thread and read from tests.
+/// Text appended from a pipe's reading thread and read from tests.
 private final class LockedText: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
+
+    /// Appends what `descriptor` yields until its end, then closes it.
+    static func collect(_ descriptor: Int32, into text: LockedText) {
+        defer { close(descriptor) }
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                text.append(Data(chunk[0..<count]))
+            } else if count == 0 || errno != EINTR {
+                return
+            }
+        }
+    }
 
     func append(_ more: Data) {
         lock.lock()

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KubeUpstream
 
 /// Runs a command-line tool (kubectl, curl, openssl) for a test without blocking Swift's
 /// cooperative thread pool: the process is waited for on a Dispatch thread, so servers running
@@ -20,33 +21,26 @@ public enum ProcessRunner {
         try await withCheckedThrowingContinuation { continuation in
             blockingQueue().async {
                 do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    if let environment { process.environment = environment }
-                    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-                    let output = Pipe()
-                    let error = Pipe()
-                    let stdin = Pipe()
-                    process.standardOutput = output
-                    process.standardError = error
-                    process.standardInput = stdin
-                    try process.run()
-                    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-                    try stdin.fileHandleForWriting.close()
+                    let child = try Subprocess.spawn(
+                        executable, arguments, environment: environment, currentDirectory: currentDirectory)
                     // Drain stderr concurrently so neither pipe can fill and stall the child.
                     let errorData = LockedData()
                     let group = DispatchGroup()
                     group.enter()
                     blockingQueue().async {
-                        errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+                        errorData.set(Data(Subprocess.readToEnd(child.standardError)))
                         group.leave()
                     }
-                    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                    if let input {
+                        signal(SIGPIPE, SIG_IGN)  // a tool that exits without reading must not end the tests
+                        Subprocess.writeAll(Array(input.utf8), to: child.standardInput)
+                    }
+                    close(child.standardInput)
+                    let outputData = Subprocess.readToEnd(child.standardOutput)
                     group.wait()
-                    process.waitUntilExit()
+                    let status = child.wait()
                     continuation.resume(returning: Result(
-                        status: process.terminationStatus,
+                        status: status,
                         standardOutput: String(decoding: outputData, as: UTF8.self),
                         standardError: String(decoding: errorData.get(), as: UTF8.self)))
                 } catch {

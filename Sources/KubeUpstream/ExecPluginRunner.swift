@@ -53,52 +53,34 @@ struct ExecPluginRunner: Sendable {
         _ executable: String, config: ExecConfig, environment: [String: String], timeout: Duration
     ) throws -> [UInt8] {
         let plugin = "exec plugin \(config.command)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = config.args
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let process: Subprocess
         do {
-            try withSignalsUnblocked { try process.run() }
+            process = try Subprocess.spawn(executable, config.args, environment: environment)
         } catch {
-            throw UpstreamError(.credentials, "\(plugin): cannot start it (\(error.localizedDescription))")
+            throw UpstreamError(.credentials, "\(plugin): cannot start it (\(error))")
         }
-        // SIGKILL: a plugin may ignore SIGTERM, and the timeout is a last resort.
-        let pid = process.processIdentifier
-        let timer = DispatchWorkItem { if process.isRunning { kill(pid, SIGKILL) } }
+        close(process.standardInput)  // nothing to read: end of file at once
+        // SIGKILL: a plugin may ignore SIGTERM, and the timeout is a last resort. The timer is
+        // cancelled before the child is reaped, so its pid cannot have been reused.
+        let timer = DispatchWorkItem { process.kill(SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(timeout.curlMilliseconds), execute: timer)
         // Read standard error concurrently so that neither pipe can fill and block the plugin.
         let errorText = ErrorCollector()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            errorText.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            errorText.set(Data(Subprocess.readToEnd(process.standardError)))
         }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let output = Subprocess.readToEnd(process.standardOutput)
         group.wait()
-        process.waitUntilExit()
         timer.cancel()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let how = process.terminationReason == .exit
-                ? "exited with status \(process.terminationStatus)" : "was killed (signal \(process.terminationStatus); timeout \(timeout))"
+        let status = process.wait()
+        guard status == 0 else {
+            let how = status > 128 ? "was killed (signal \(status - 128); timeout \(timeout))" : "exited with status \(status)"
             let detail = errorText.summary.isEmpty ? "" : ": \(errorText.summary)"
             throw UpstreamError(.credentials, "\(plugin) \(how)\(detail)")
         }
-        return [UInt8](output)
+        return output
     }
-}
-
-/// Runs `body` (which spawns a process) with this thread's signal mask cleared, then restores
-/// it. Dispatch threads block every signal and a spawned child inherits the mask, which would
-/// leave a plugin deaf to SIGTERM and SIGINT.
-private func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
-    var empty = sigset_t(), previous = sigset_t()
-    sigemptyset(&empty)
-    pthread_sigmask(SIG_SETMASK, &empty, &previous)
-    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    return try body()
 }
 
 /// Holds a plugin's standard error, read on another thread.

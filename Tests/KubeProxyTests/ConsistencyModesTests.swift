@@ -110,7 +110,7 @@ import Testing
     /// The same fallback driven by the official Python client: its WatchList request gets
     /// `422`, its LIST "0" and WATCH are answered by the cache.
     @Test func strictWithThePythonClient() async throws {
-        guard let python = Self.pythonWithKubernetesClient() else { return }
+        guard let python = await Self.pythonWithKubernetesClient() else { return }
         try await ProxyFixture.with(Self.options(.strict, lag: .zero)) { fixture in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kcache-ryw-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -184,24 +184,18 @@ import Testing
 
     /// The first `python3` on `PATH`, when `import kubernetes` works in it; otherwise prints why
     /// the test skips and returns nil.
-    static func pythonWithKubernetesClient(test: String = #function) -> String? {
+    static func pythonWithKubernetesClient(test: String = #function) async -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let candidates = path.split(separator: ":").map { "\($0)/python3" }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             print("\(test): skipping, python3 is not installed")
             return nil
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import kubernetes"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else {
+        guard let result = try? await ProcessRunner.run(python, ["-c", "import kubernetes"]) else {
             print("\(test): skipping, python3 could not be run")
             return nil
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard result.status == 0 else {
             print("\(test): skipping, `import kubernetes` fails (pip install kubernetes)")
             return nil
         }

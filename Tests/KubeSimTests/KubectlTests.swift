@@ -68,32 +68,22 @@ import Testing
     @Test func watchSeesAChange() async throws {
         guard Self.available() else { return }
         try await SimFixture.with(seed: SeedPlan(namespaces: 1, configMapsPerNamespace: 1, podsPerNamespace: 0)) { fixture in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.kubectlPath!)
             let home = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-watch-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: home) }
-            process.arguments = ["--server=\(fixture.baseURL)", "--cache-dir=\(home.path)/cache", "get", "configmaps", "-n", "ns-0",
-                                 "-w", "--output-watch-events", "-o", "name"]
             var environment = ProcessInfo.processInfo.environment
             environment["HOME"] = home.path
             environment["KUBECONFIG"] = home.appendingPathComponent("config").path
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = Pipe()
-            let collected = LockedBuffer()
-            output.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-            try process.run()
-            defer {
-                process.terminate()
-                process.waitUntilExit()
-                output.fileHandleForReading.readabilityHandler = nil
-            }
-            try await waitUntil(timeout: .seconds(60), "kubectl to print the initial object") { collected.text.contains("cm-0") }
+            let kubectl = try BackgroundProcess(
+                Self.kubectlPath!,
+                ["--server=\(fixture.baseURL)", "--cache-dir=\(home.path)/cache", "get", "configmaps", "-n", "ns-0",
+                 "-w", "--output-watch-events", "-o", "name"],
+                environment: environment)
+            defer { kubectl.stopNow() }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the initial object") { kubectl.standardOutput.contains("cm-0") }
             try await waitUntil(timeout: .seconds(60), "kubectl's watch to be open") { fixture.sim.openWatchCount > 0 }
             try await fixture.createConfigMap("ns-0", "added-later")
-            try await waitUntil(timeout: .seconds(60), "kubectl to print the new object") { collected.text.contains("added-later") }
+            try await waitUntil(timeout: .seconds(60), "kubectl to print the new object") { kubectl.standardOutput.contains("added-later") }
             #expect(fixture.sim.counters.count(verb: "watch", resource: "configmaps") >= 1)
         }
     }
@@ -197,21 +187,5 @@ extension KubectlTests {
             let deleted = try await Self.kubectl(fixture.baseURL, ["delete", "widget", "applied", "-n", "ns-0"])
             #expect(deleted.status == 0, "\(deleted.err)")
         }
-    }
-}
-
-/// Output collected from a pipe's handler thread.
-final class LockedBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) {
-        lock.lock()
-        data.append(more)
-        lock.unlock()
-    }
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import KubeTestSupport
 import Foundation
 import Synchronization
 
@@ -9,7 +10,7 @@ final class TestServer: Sendable {
     let port: Int
     let scheme: String
     /// The running process; guarded by the mutex (only `stop` changes it).
-    private let process: Mutex<Process?>
+    private let process: Mutex<BackgroundProcess?>
 
     struct TLSFiles: Sendable {
         var certificate: String
@@ -43,11 +44,7 @@ final class TestServer: Sendable {
             guard let tls else { throw TimedOut(what: "TLS files for the HTTP/2 server") }
             arguments = ["node", try directory.write("h2.js", H2ServerScript.source), directory.path, tls.certificate, tls.key]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try BackgroundProcess("/usr/bin/env", arguments)
         try await waitUntil("the test server to report its port", timeout: .seconds(30)) {
             directory.read("port") != nil || !process.isRunning
         }
@@ -77,10 +74,7 @@ final class TestServer: Sendable {
 
     func stop() {
         process.withLock { process in
-            // SIGKILL: a child spawned from a Dispatch thread inherits its blocked signal mask,
-            // so SIGTERM (Process.terminate) may never be delivered.
-            if let running = process, running.isRunning { kill(running.processIdentifier, SIGKILL) }
-            process?.waitUntilExit()
+            process?.stopNow()
             process = nil
         }
         directory.remove()

@@ -1,3 +1,6 @@
+import KubeUpstream
+import Synchronization
+import Dispatch
 import Foundation
 
 /// A condition that did not become true before its deadline.
@@ -21,21 +24,24 @@ func waitUntil(
 /// Runs a command to completion and returns its standard output; throws on a non-zero exit.
 @discardableResult
 func runCommand(_ arguments: [String], directory: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CommandFailed(command: arguments.joined(separator: " "), output: String(decoding: errorData, as: UTF8.self))
+    let child = try Subprocess.spawn("/usr/bin/env", arguments, currentDirectory: directory)
+    close(child.standardInput)
+    let errorData = LockedBytes()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { errorData.set(Subprocess.readToEnd(child.standardError)) }
+    let data = Subprocess.readToEnd(child.standardOutput)
+    group.wait()
+    guard child.wait() == 0 else {
+        throw CommandFailed(command: arguments.joined(separator: " "), output: String(decoding: errorData.get(), as: UTF8.self))
     }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// Bytes handed from a reading thread.
+private final class LockedBytes: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    func set(_ value: [UInt8]) { bytes.withLock { $0 = value } }
+    func get() -> [UInt8] { bytes.withLock { $0 } }
 }
 
 struct CommandFailed: Error, CustomStringConvertible {

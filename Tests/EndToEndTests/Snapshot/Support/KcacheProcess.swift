@@ -1,3 +1,5 @@
+import Dispatch
+import KubeUpstream
 import Foundation
 import KubeTestSupport
 import Synchronization
@@ -25,7 +27,6 @@ final class KcacheProcess: Sendable {
     /// When the process was spawned (just before `posix_spawn`).
     let startedAt: ContinuousClock.Instant
     let arguments: [String]
-    private let process: ProcessBox
     private let output = Output()
 
     /// Spawns `kcache` with `arguments` and `environment` added to the test's own (without
@@ -40,31 +41,28 @@ final class KcacheProcess: Sendable {
         }
         environment["NO_PROXY"] = "127.0.0.1,localhost"
         environment.merge(extra) { $1 }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        let output = self.output
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.errors.withLock { $0.append(contentsOf: data) }
-        }
-        process.terminationHandler = { finished in
-            // Stop reading as data arrives, then drain what the pipe still holds.
-            errorPipe.fileHandleForReading.readabilityHandler = nil
-            let rest = errorPipe.fileHandleForReading.readDataToEndOfFile()
-            output.errors.withLock { $0.append(contentsOf: rest) }
-            output.status.withLock { $0 = finished.terminationStatus }
-        }
         self.arguments = arguments
         startedAt = .now
-        try process.run()
-        pid = process.processIdentifier
-        self.process = ProcessBox(process)
+        let child = try Subprocess.spawn(executable, arguments, environment: environment)
+        close(child.standardInput)
+        pid = child.pid
+        let output = self.output
+        DispatchQueue(label: "kcache.tests.kcache-stdout").async { _ = Subprocess.readToEnd(child.standardOutput) }
+        DispatchQueue(label: "kcache.tests.kcache-stderr").async {
+            // Standard error as it arrives; then the exit (reaped here, after the pipe's end).
+            var chunk = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(child.standardError, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    output.errors.withLock { $0.append(contentsOf: chunk[0..<count]) }
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            close(child.standardError)
+            let status = child.wait()
+            output.status.withLock { $0 = status > 128 ? status - 128 : status }
+        }
     }
 
     // MARK: Logs
@@ -149,16 +147,10 @@ final class KcacheProcess: Sendable {
     }
 }
 
-/// What the process left: standard error as it arrives (written by the pipe's handler thread),
-/// and the exit status (written by the termination handler). Each guarded by its mutex.
+/// What the process left: standard error as it arrives and then the exit status, both written
+/// by the thread reading the pipe. Each guarded by its mutex.
 private final class Output: Sendable {
     let errors = Mutex<[UInt8]>([])
     let status = Mutex<Int32?>(nil)
 }
 
-/// A `Process` (not Sendable) kept alive for its termination handler; never touched after
-/// `run()`.
-private final class ProcessBox: @unchecked Sendable {
-    let process: Process
-    init(_ process: Process) { self.process = process }
-}
