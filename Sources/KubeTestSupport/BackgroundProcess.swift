@@ -19,7 +19,7 @@ public final class BackgroundProcess: Sendable {
         let child = try Subprocess.spawn(executable, arguments, environment: environment)
         close(child.standardInput)
         for (descriptor, text) in [(child.standardOutput, output), (child.standardError, errors)] {
-            blockingQueue().async { LockedText.collect(descriptor, into: text) }
+            blockingQueue().async { Subprocess.readChunks(descriptor) { text.append(Data($0)) } }
         }
         process = LockedProcess(child)
     }
@@ -117,20 +117,6 @@ private final class LockedProcess: @unchecked Sendable {
 private final class LockedText: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-
-    /// Appends what `descriptor` yields until its end, then closes it.
-    static func collect(_ descriptor: Int32, into text: LockedText) {
-        defer { close(descriptor) }
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                text.append(Data(chunk[0..<count]))
-            } else if count == 0 || errno != EINTR {
-                return
-            }
-        }
-    }
 
     func append(_ more: Data) {
         lock.lock()

@@ -98,15 +98,22 @@ public struct Subprocess: Sendable {
 
     /// Reads `descriptor` to its end (blocking), then closes it.
     public static func readToEnd(_ descriptor: Int32) -> [UInt8] {
-        defer { close(descriptor) }
         var bytes: [UInt8] = []
+        readChunks(descriptor) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Hands `body` what `descriptor` yields as it arrives, until its end (blocking), then
+    /// closes it.
+    public static func readChunks(_ descriptor: Int32, _ body: (ArraySlice<UInt8>) -> Void) {
+        defer { close(descriptor) }
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
+                body(chunk[0..<count])
             } else if count == 0 || errno != EINTR {
-                return bytes
+                return
             }
         }
     }

@@ -50,16 +50,7 @@ final class KcacheProcess: Sendable {
         DispatchQueue(label: "kcache.tests.kcache-stdout").async { _ = Subprocess.readToEnd(child.standardOutput) }
         DispatchQueue(label: "kcache.tests.kcache-stderr").async {
             // Standard error as it arrives; then the exit (reaped here, after the pipe's end).
-            var chunk = [UInt8](repeating: 0, count: 16_384)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(child.standardError, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    output.errors.withLock { $0.append(contentsOf: chunk[0..<count]) }
-                } else if count == 0 || errno != EINTR {
-                    break
-                }
-            }
-            close(child.standardError)
+            Subprocess.readChunks(child.standardError) { chunk in output.errors.withLock { $0.append(contentsOf: chunk) } }
             let status = child.wait()
             output.status.withLock { $0 = status > 128 ? status - 128 : status }
         }
