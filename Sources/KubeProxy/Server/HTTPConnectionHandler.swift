@@ -43,6 +43,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// current — no task is scheduled or cancelled per request.
     private var readTimer: Scheduled<Void>?
     private var readTimerFiresAt = NIODeadline.distantFuture
+    /// This handler's context, for the calls `CachedReadFastPath` makes.
+    private var context: ChannelHandlerContext?
+
+    /// The router's answer to the head about to arrive, when `CachedReadFastPath` routed it
+    /// already; taken by `receive`.
+    var preRouted: (request: ProxyRequest, route: Route)?
+    /// Responses ended so far; the connection is idle when it has received as many heads.
+    private(set) var responsesFinished = 0
 
     /// What the connection is writing.
     enum Responding {
@@ -69,6 +77,25 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     // MARK: Requests
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Whether another request may be answered on this connection: neither it nor the server
+    /// is closing.
+    var acceptsRequests: Bool { keepAlive && !isQuiescing && context?.channel.isActive == true }
+
+    /// `CachedReadFastPath` answered `request` with `response`, complete, on this connection:
+    /// count and log it, and keep the connection's idle timeout from now.
+    func answeredAtOnce(_ request: ProxyRequest, response: ProxyResponse, start: ContinuousClock.Instant) {
+        observer.completed(request, response: response, duration: .now - start)
+        if let context { armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context) }
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         armReadTimer(limits.idleTimeout, for: .idleTimeout, context: context)
@@ -138,13 +165,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func receive(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         keepAlive = head.isKeepAlive && !isQuiescing
         bodyTooLarge = false
-        let request = ProxyRequest(
+        let routed = preRouted
+        preRouted = nil
+        let request = routed?.request ?? ProxyRequest(
             method: head.method.rawValue, uri: head.uri,
             headers: head.headers.map { ($0.name, $0.value) },
             remoteAddress: context.channel.remoteAddress)
         current = RequestRecord(request: request, start: .now)
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
         if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
+            if let routed { CachedReadFastPath.discard(routed.route) }
             keepAlive = false
             observer.limitExceeded(.bodyBytes)
             start(.status(.requestEntityTooLarge(
@@ -152,7 +182,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 source: .cache), context: context)
             return
         }
-        switch router.route(request) {
+        switch routed?.route ?? router.route(request) {
         case .response(let response):
             start(response, context: context)
         case .deferred(let work):
@@ -242,6 +272,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Ends the response; closes the connection unless it is kept alive.
     func finish(context: ChannelHandlerContext) {
         responding = .idle
+        responsesFinished += 1
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {

@@ -131,6 +131,8 @@ public final class HTTPServer: Service {
             try pipeline.addHandler(NIOSSLServerHandler(context: tls))
         }
         let limits = configuration.limits
+        let connection = HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers)
+        try pipeline.addHandler(CachedReadFastPath(router: router, connection: connection))
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
@@ -145,7 +147,7 @@ public final class HTTPServer: Service {
         // on one without).
         try pipeline.addHandler(ProtocolErrorHandler(observer: observer))
         try pipeline.addHandler(HTTPResponseCompressor(responseCompressionPredicate: Compression.shouldCompress))
-        try pipeline.addHandler(HTTPConnectionHandler(router: router, limits: limits, observer: observer, batchers: batchers))
+        try pipeline.addHandler(connection)
     }
 }
 
