@@ -156,6 +156,8 @@ let package = Package(
             dependencies: [
                 "KubeProxy", "KubeSim", "KubeTestSupport", "KubeCache", "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,8 +1,8 @@
 /// The head of one HTTP/1.x request, framed and parsed from the bytes a connection received,
 /// for `CachedReadFastPath`.
 ///
-/// Strict on purpose: it accepts the heads well-behaved clients send — a request line of token,
-/// target and `HTTP/1.0` or `HTTP/1.1`, header lines of token name and visible value, CRLF
+/// Strict on purpose: it accepts the heads well-behaved clients send — a request line of a
+/// common method, a path-and-query target and `HTTP/1.0` or `HTTP/1.1`, header lines of token name and visible value, CRLF
 /// line ends — and calls anything else `.unsupported` (a bare LF, obsolete line folding,
 /// control characters, two `Content-Length`s), so NIO's decoder, which sees the same bytes
 /// then, judges and answers it exactly as it does every other request.
@@ -12,7 +12,8 @@ struct RequestHead {
     var target: String
     /// `HTTP/1.1`, rather than `HTTP/1.0`.
     var isHTTP11: Bool
-    /// In the order received, names as spelled, values without surrounding whitespace.
+    /// In the order received, names as spelled, values without leading whitespace (trailing
+    /// whitespace stays, as NIO's decoder leaves it).
     var headers: [(name: String, value: String)]
     /// `Content-Length`, when the request has one.
     var contentLength: Int?
@@ -100,7 +101,8 @@ struct RequestHead {
         let methodRange = line.lowerBound..<firstSpace
         let targetRange = (firstSpace + 1)..<secondSpace
         let versionRange = (secondSpace + 1)..<line.upperBound
-        guard methodRange.allSatisfy({ isTokenByte(bytes[$0]) }),
+        guard methods.contains(where: { UnsafeRawBufferPointer(rebasing: bytes[methodRange]).elementsEqual($0.utf8) }),
+              bytes[targetRange.lowerBound] == UInt8(ascii: "/"),  // origin form only
               targetRange.allSatisfy({ bytes[$0] > 0x20 && bytes[$0] < 0x7F }),
               versionRange.count == 8
         else { return nil }
@@ -111,15 +113,14 @@ struct RequestHead {
             headers: [], length: 0)
     }
 
-    /// `name: value`, the value's surrounding spaces and tabs dropped.
+    /// `name: value`, the value's leading spaces and tabs dropped.
     private static func parseHeaderLine(_ line: Range<Int>, bytes: UnsafeRawBufferPointer) -> (String, String)? {
         guard let colon = line.first(where: { bytes[$0] == UInt8(ascii: ":") }), colon > line.lowerBound,
               (line.lowerBound..<colon).allSatisfy({ isTokenByte(bytes[$0]) })
         else { return nil }
         var valueStart = colon + 1
-        var valueEnd = line.upperBound
+        let valueEnd = line.upperBound
         while valueStart < valueEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-        while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
         // Visible ASCII, spaces, tabs and obs-text; no other control characters.
         guard (valueStart..<valueEnd).allSatisfy({ bytes[$0] >= 0x20 && bytes[$0] != 0x7F || bytes[$0] == 0x09 }) else {
             return nil
@@ -130,6 +131,9 @@ struct RequestHead {
     private static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
+
+    /// The methods Kubernetes clients use; others (which NIO's decoder may not know) are left to it.
+    private static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
     /// RFC 9110 `tchar`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
