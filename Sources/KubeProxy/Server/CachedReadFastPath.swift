@@ -19,6 +19,9 @@ import NIOHTTP1
 /// after which framing resumes. Bytes this parser does not vouch for (`.unsupported`), a
 /// `Transfer-Encoding` body, or a head larger than `maxFramedHeadBytes` switch the connection
 /// to passing everything on for good: NIO then judges them exactly as without this handler.
+///
+/// Its place in the pipeline also serves the connection handler's watch streams, whose event
+/// chunks are written from here, framed once (`HTTPConnectionHandler.writeWatchChunk`).
 final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -182,7 +185,12 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        connection.chunkOutput = context
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
+        connection.chunkOutput = nil
         if let unread {
             self.unread = nil
             context.fireChannelRead(wrapInboundOut(unread))

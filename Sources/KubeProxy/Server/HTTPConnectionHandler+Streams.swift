@@ -40,7 +40,7 @@ extension HTTPConnectionHandler {
         while context.channel.isWritable {
             switch watch.stream.watcher.next(maxBytes: limits.writeChunkBytes) {
             case .events(let segments):
-                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+                writeWatchChunk(segments, context: context)
             case .idle:
                 return
             case .ended:
@@ -48,6 +48,26 @@ extension HTTPConnectionHandler {
                 return
             }
         }
+    }
+
+    /// Writes watch event lines as one HTTP/1.1 chunk, framed here and written in front of
+    /// NIO's HTTP handlers (from `CachedReadFastPath`'s place in the pipeline), which would
+    /// otherwise each handle every event for every watcher — at a fan-out of thousands, most of
+    /// kcache's work besides the socket writes. The response's head and its last chunk still go
+    /// through them, so they frame the response as usual.
+    func writeWatchChunk(_ segments: [ArraySlice<UInt8>], context: ChannelHandlerContext) {
+        let count = segments.reduce(0) { $0 + $1.count }
+        guard count > 0 else { return }  // an empty chunk would end the response
+        guard let output = chunkOutput else {
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
+            return
+        }
+        var chunk = context.channel.allocator.buffer(capacity: count + 20)
+        chunk.writeString(String(count, radix: 16))
+        chunk.writeStaticString("\r\n")
+        for segment in segments { chunk.writeBytes(segment) }
+        chunk.writeStaticString("\r\n")
+        output.writeAndFlush(NIOAny(chunk), promise: nil)
     }
 
     /// Ends the watch stream normally (timeout, slow watcher, shutdown).
@@ -75,7 +95,7 @@ extension HTTPConnectionHandler {
         // claim to follow. The watcher gives one only when the client is keeping up.
         pump(context: context)
         if case .watch(let watch) = responding, context.channel.isWritable, let line = watch.stream.watcher.bookmark() {
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer([line[...]], context: context)))), promise: nil)
+            writeWatchChunk([line[...]], context: context)
         }
         scheduleBookmark(context: context)
     }

@@ -51,6 +51,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var preRouted: (request: ProxyRequest, route: Route)?
     /// Responses ended so far; the connection is idle when it has received as many heads.
     private(set) var responsesFinished = 0
+    /// Where watch chunks are written, framed: `CachedReadFastPath`'s context, in front of
+    /// NIO's HTTP handlers (`writeWatchChunk`); nil without one.
+    var chunkOutput: ChannelHandlerContext?
 
     /// What the connection is writing.
     enum Responding {
