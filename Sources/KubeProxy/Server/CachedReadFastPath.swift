@@ -17,7 +17,7 @@ import NIOHTTP1
 /// carries the router's answer along (`HTTPConnectionHandler.preRouted`), so no request is
 /// routed twice; a head with a `Content-Length` body is followed by exactly that many bytes,
 /// after which framing resumes. Bytes this parser does not vouch for (`.unsupported`), a
-/// `Transfer-Encoding` body, or a head larger than `maxFramedHeadBytes` switch the connection
+/// `Transfer-Encoding` body, or a head larger than `framingLimit` switch the connection
 /// to passing everything on for good: NIO then judges them exactly as without this handler.
 ///
 /// Its place in the pipeline also serves the connection handler's watch streams, whose event
@@ -29,6 +29,9 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Heads larger than this are left to NIO's decoder and its limits (`ServerLimits`).
     static let maxFramedHeadBytes = 64 << 10
+    /// The largest head framed here: within `maxFramedHeadBytes` and `ServerLimits.maxHeaderBytes`,
+    /// so a head over the limit always reaches the decoder, which refuses it (`431`).
+    private let framingLimit: Int
 
     private let router: Router
     private let connection: HTTPConnectionHandler
@@ -53,6 +56,7 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
     init(router: Router, connection: HTTPConnectionHandler) {
         self.router = router
         self.connection = connection
+        framingLimit = min(Self.maxFramedHeadBytes, connection.limits.maxHeaderBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -89,9 +93,11 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
                 switch framing {
                 case .incomplete:
                     searched = buffer.readableBytes
-                    if buffer.readableBytes > Self.maxFramedHeadBytes { mode = .passingAll }
+                    if buffer.readableBytes > framingLimit { mode = .passingAll }
                     else { return }
                 case .unsupported:
+                    mode = .passingAll
+                case .head(let head) where head.length > framingLimit:
                     mode = .passingAll
                 case .head(let head):
                     searched = 0
