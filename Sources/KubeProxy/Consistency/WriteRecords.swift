@@ -49,6 +49,10 @@ public final class WriteRecords: Sendable {
 
     /// Guarded by the mutex.
     private let records = Mutex<[GroupVersionResource: Record]>([:])
+    /// Whether `records` holds anything: set under the lock by every change, read without it,
+    /// so reads of a cluster with no write awaiting its echo (the usual case) take no lock. A
+    /// write is recorded before its answer is sent, so any read that follows the answer sees it.
+    private let hasRecords = Atomic<Bool>(false)
     /// How long reads go upstream after a write whose effect is unknown.
     public let unknownWindow: Duration
     /// Most deletions kept per resource. Deletions are dropped only by the reads that find
@@ -82,6 +86,7 @@ public final class WriteRecords: Sendable {
                 record.upstreamUntil = now + unknownWindow
             }
             records[resource] = record
+            hasRecords.store(true, ordering: .releasing)
         }
     }
 
@@ -96,8 +101,10 @@ public final class WriteRecords: Sendable {
     }
 
     /// The requirement for a read of `resource` from `store`; drops what `store` satisfies.
-    public func requirement(for resource: GroupVersionResource, store: Store, now: ContinuousClock.Instant = .now) -> Requirement {
-        records.withLock { records in
+    public func requirement(for resource: GroupVersionResource, store: Store, now: ContinuousClock.Instant? = nil) -> Requirement {
+        guard hasRecords.load(ordering: .acquiring) else { return .none }
+        let now = now ?? .now
+        return records.withLock { records in
             guard var record = records[resource] else { return .none }
             if let until = record.upstreamUntil {
                 if now < until { return .upstream }
@@ -122,6 +129,7 @@ public final class WriteRecords: Sendable {
             }
             if record.minimumResourceVersion == nil && record.deletions.isEmpty && record.upstreamUntil == nil {
                 records[resource] = nil
+                if records.isEmpty { hasRecords.store(false, ordering: .releasing) }
             } else {
                 records[resource] = record
             }
