@@ -136,9 +136,14 @@ struct UpstreamDownTests {
             configuration.snapshot = SnapshotStore.Configuration(path: snapshotPath)
             let restarted = try await KcacheInstance.start(configuration)  // returns once /readyz passes
             do {
-                let verbose = try await TestHTTPClient().request("GET", restarted.baseURL + "/readyz?verbose")
+                // Ready at once; the upstream shows as failing once kcache has tried it.
+                let ready = try await TestHTTPClient().request("GET", restarted.baseURL + "/readyz")
+                #expect(ready.status == 200, "\(ready.text)")
+                let verbose = try await eventually(timeout: .seconds(60), "/readyz?verbose to show the upstream failing") {
+                    let response = try await TestHTTPClient().request("GET", restarted.baseURL + "/readyz?verbose")
+                    return response.text.contains("[-]upstream failing") ? response : nil
+                }
                 #expect(verbose.status == 200, "\(verbose.text)")
-                #expect(verbose.text.contains("[-]upstream failing"), "\(verbose.text)")
                 #expect(verbose.text.contains("cache:configmaps restored"), "\(verbose.text)")
                 let read = try await TestHTTPClient().request("GET", restarted.baseURL + "/api/v1/configmaps")
                 #expect(read.status == 200 && read.header("X-Kcache-Source") == "cache")
