@@ -180,7 +180,12 @@ let package = Package(
         // The targets and their invariant checks; a plain library, built in every build.
         .target(
             name: "FuzzTargets",
-            dependencies: ["KubeAPI", "KubeCache"],
+            dependencies: [
+                "KubeAPI", "KubeCache", "KubeProxy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // libFuzzer's driver entry point, declared for `kcache-fuzz` built with `-DFUZZING`.
@@ -195,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzCorpusTests",
-            dependencies: ["FuzzTargets", "KubeAPI", "KubeUpstream"],
+            dependencies: ["FuzzTargets", "KubeAPI", "KubeProxy", "KubeUpstream"],
             swiftSettings: strict
         ),
     ],

@@ -15,6 +15,7 @@ extension FuzzTarget {
         case .protobuf: ProtobufSeeds.bodies.map { (name: $0.0, bytes: $0.1) }
         case .watchEvent: named(BodySeeds.watchStreams)
         case .cachedObject: named(BodySeeds.cachedObjects)
+        case .requestHead: named(RequestSeeds.heads)
         }
     }
 

@@ -29,12 +29,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case watchEvent = "watch-event"
     /// `CachedObject.fromListItem` and `fromWatchEvent` (KubeCache): an object's JSON.
     case cachedObject = "cached-object"
+    /// `RequestHead.frame` (KubeProxy's fast path) against NIO's request decoder: received bytes.
+    case requestHead = "request-head"
 
     /// libFuzzer's `-max_len` for the target: room for the largest realistic input (a ~4 KB
     /// Pod, a page of a LIST) without letting inputs grow so large that runs slow down.
     public var maxLength: Int {
         switch self {
         case .requestInfo: 1024
+        case .requestHead: 2048
         case .labelSelector, .fieldSelector: 512
         case .continueToken: 512
         case .objectJSON, .listBody, .watchEvent, .cachedObject: 8192
@@ -57,6 +60,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .protobuf: try ProtobufTarget.run(bytes)
         case .watchEvent: try WatchEventTarget.run(bytes)
         case .cachedObject: try CachedObjectTarget.run(bytes)
+        case .requestHead: try RequestHeadTarget.run(bytes)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzTargets
 import KubeAPI
+import KubeProxy
 
 /// Whether a target's main parser accepts an input, read the way the target reads it: the
 /// corpus tests use it to show that a corpus covers both outcomes.
@@ -26,6 +27,9 @@ enum CorpusOutcome {
         case .protobuf: return (try? ProtobufEnvelope(parsing: bytes)) != nil
         case .watchEvent: return bytes.split(separator: UInt8(ascii: "\n")).contains { (try? WatchEventLine(parsing: $0)) != nil }
         case .cachedObject: return (try? ObjectJSON.metadata(of: bytes)).map { !$0.name.isEmpty && $0.resourceVersion != nil } ?? false
+        case .requestHead:
+            if case .head = bytes.withUnsafeBytes({ RequestHead.frame($0) }) { return true }
+            return false
         }
     }
 }

@@ -2,6 +2,22 @@
 /// client-go informers and controllers send them, selectors from the Kubernetes docs, and the
 /// invalid inputs whose errors the API server words.
 enum RequestSeeds {
+    /// What connections receive: heads as kubectl, client-go, curl and Python's client send
+    /// them, pipelined and with bodies, and the forms NIO reads that the fast path leaves to it.
+    static let heads = [
+        "GET /api/v1/namespaces/default/configmaps/settings HTTP/1.1\r\nHost: 127.0.0.1:8001\r\nUser-Agent: kubectl/v1.31.0 (linux/amd64) kubernetes/abc\r\nAccept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json\r\nAccept-Encoding: gzip\r\n\r\n",
+        "GET /api/v1/pods?resourceVersion=0&limit=500 HTTP/1.1\r\nHost: kcache:8001\r\nUser-Agent: controller/v0.0.0\r\nAccept: application/vnd.kubernetes.protobuf, */*\r\nAuthorization: Bearer eyJhbGciOi.x.y\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\nGET /readyz?verbose HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: k\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}GET /api HTTP/1.1\r\nHost: k\r\n\r\n",
+        "PATCH /apis/apps/v1/namespaces/default/deployments/web HTTP/1.1\r\nHost: k\r\nContent-Type: application/merge-patch+json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        "GET /api/v1/namespaces/default/pods?watch=true HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
+        "GET /api/v1/namespaces/default/pods/web/exec?command=sh HTTP/1.1\r\nHost: k\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n",
+        "GET /api HTTP/1.0\r\n\r\n",
+        "GET /api HTTP/1.1\nHost: k\n\n",
+        "GET /api HTTP/1.1\r\nX-Folded: a\r\n b\r\n\r\n",
+        "GET /api HTTP/1.1\r\nX-Value: caf\u{E9} \t\r\n\r\n",
+    ]
+
     static let requests = [
         "GET /api/v1/pods",
         "GET /api/v1/namespaces/default/pods?labelSelector=app%3Dweb&limit=500",

@@ -197,7 +197,9 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         connection.chunkOutput = nil
-        if let unread {
+        // Removed from a live connection, the bytes held go on to the decoder; at close they
+        // are nobody's.
+        if let unread, context.channel.isActive {
             self.unread = nil
             context.fireChannelRead(wrapInboundOut(unread))
         }

@@ -6,27 +6,27 @@
 /// line ends — and calls anything else `.unsupported` (a bare LF, obsolete line folding,
 /// control characters, two `Content-Length`s), so NIO's decoder, which sees the same bytes
 /// then, judges and answers it exactly as it does every other request.
-struct RequestHead {
-    var method: String
+package struct RequestHead {
+    package var method: String
     /// The request target, percent-encoded as received.
-    var target: String
+    package var target: String
     /// `HTTP/1.1`, rather than `HTTP/1.0`.
-    var isHTTP11: Bool
+    package var isHTTP11: Bool
     /// In the order received, names as spelled, values without leading whitespace (trailing
     /// whitespace stays, as NIO's decoder leaves it).
-    var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// `Content-Length`, when the request has one.
-    var contentLength: Int?
+    package var contentLength: Int?
     /// A `Transfer-Encoding` header is present: the body's framing is the decoder's business.
-    var hasTransferEncoding = false
+    package var hasTransferEncoding = false
     /// `Connection` names `close` or `upgrade`, or the request carries `Upgrade` or `Expect`:
     /// the connection handler deals with those.
-    var needsConnectionHandling = false
+    package var needsConnectionHandling = false
     /// The bytes the head took, its final empty line included.
-    var length: Int
+    package var length: Int
 
     /// What the start of a connection's unread bytes holds.
-    enum Framing {
+    package enum Framing {
         /// The head is not complete yet.
         case incomplete
         case head(RequestHead)
@@ -35,10 +35,16 @@ struct RequestHead {
     }
 
     /// Frames the head at the start of `bytes`. `searchFrom` is where the search for the end
-    /// of the head may start (bytes before it are known not to hold it), so bytes arriving a
-    /// few at a time are not searched again and again.
-    static func frame(_ bytes: UnsafeRawBufferPointer, searchFrom: Int = 0) -> Framing {
-        guard let end = endOfHead(bytes, from: searchFrom) else { return .incomplete }
+    /// of the head may start (bytes before it were searched by an earlier call, which found
+    /// neither an end nor anything unsupported), so bytes arriving a few at a time are not
+    /// searched again and again.
+    package static func frame(_ bytes: UnsafeRawBufferPointer, searchFrom: Int = 0) -> Framing {
+        let end: Int
+        switch endOfHead(bytes, from: searchFrom) {
+        case .incomplete: return .incomplete
+        case .unsupported: return .unsupported
+        case .end(let index): end = index
+        }
         var lines = Lines(bytes: bytes, end: end)
         guard let requestLine = lines.next(), var head = parseRequestLine(requestLine, bytes: bytes) else {
             return .unsupported
@@ -53,20 +59,31 @@ struct RequestHead {
         return lines.isValid ? .head(head) : .unsupported
     }
 
-    /// The index just after the first CRLF CRLF, searching from `from` (backed up three bytes
-    /// so a terminator split across reads is found).
-    static func endOfHead(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+    private enum Scan {
+        case end(Int)
+        case incomplete
+        case unsupported
+    }
+
+    /// Looks for the CRLF CRLF ending the head, from `from` (backed up three bytes, so a
+    /// terminator split across reads is found). A bare LF, or a CR before anything but LF, is
+    /// `.unsupported` at once: NIO's decoder then reads such a head as it always has, rather
+    /// than it waiting here for a CRLF CRLF that may never come.
+    private static func endOfHead(_ bytes: UnsafeRawBufferPointer, from: Int) -> Scan {
         var index = max(0, from - 3)
-        while index + 3 < bytes.count {
-            if bytes[index + 3] != 0x0A {
-                // The LF of a terminator is at index + 3 at the earliest; skip ahead safely.
-                index += 1
-                continue
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x0D:
+                if index + 1 < bytes.count && bytes[index + 1] != 0x0A { return .unsupported }
+            case 0x0A:
+                guard index > 0, bytes[index - 1] == 0x0D else { return .unsupported }
+                if index >= 3, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D { return .end(index + 1) }
+            default:
+                break
             }
-            if bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D { return index + 4 }
             index += 1
         }
-        return nil
+        return .incomplete
     }
 
     /// Records what a header means for framing; false for a value this parser does not vouch for.
