@@ -101,6 +101,14 @@ public final class Router: Sendable {
 }
 
 extension Route {
+    /// Lets go of a route that will not be answered: a watch it opened on the cache stops (its
+    /// place under `--max-watchers` goes with it); deferred work simply never runs.
+    func discard() {
+        if case .response(let response) = self, case .watch(let stream) = response.body {
+            stream.watcher.stop()
+        }
+    }
+
     /// The response, running deferred work now.
     func run(body: RequestBody) async -> ProxyResponse {
         switch self {

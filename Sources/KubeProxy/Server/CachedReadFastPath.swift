@@ -16,12 +16,12 @@ import NIOHTTP1
 /// `HTTPConnectionHandler`, which answers it as it answers every request: a routed request
 /// carries the router's answer along (`HTTPConnectionHandler.preRouted`), so no request is
 /// routed twice; a head with a `Content-Length` body is followed by exactly that many bytes,
-/// after which framing resumes. Bytes this parser does not vouch for (`.unsupported`), a
-/// `Transfer-Encoding` body, or a head larger than `framingLimit` switch the connection
+/// after which framing resumes. Bytes this parser does not vouch for (`.unsupported`, which
+/// includes every `Transfer-Encoding`) or a head larger than `framingLimit` switch the connection
 /// to passing everything on for good: NIO then judges them exactly as without this handler.
 ///
-/// Its place in the pipeline also serves the connection handler's watch streams, whose event
-/// chunks are written from here, framed once (`HTTPConnectionHandler.writeWatchChunk`).
+/// Its place in the pipeline also serves the connection handler for the bytes it frames itself
+/// (`HTTPConnectionHandler.rawOutput`): watch event chunks and `100 Continue`.
 final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -109,13 +109,10 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
 
     private func handle(_ head: RequestHead, buffer: inout ByteBuffer, wroteAnswers: inout Bool, context: ChannelHandlerContext) {
         let headBytes = buffer.readSlice(length: head.length)!
-        if head.hasTransferEncoding {
-            mode = .passingAll
-        } else if let length = head.contentLength, length > 0 {
+        if let length = head.contentLength, length > 0 {
             mode = .passingBody(remaining: length)
         }
-        guard head.method == "GET", head.isHTTP11, !head.needsConnectionHandling, !head.hasTransferEncoding,
-              (head.contentLength ?? 0) == 0, headsPassedOn == connection.responsesFinished, connection.acceptsRequests
+        guard head.method == "GET", head.isHTTP11, !head.needsConnectionHandling, (head.contentLength ?? 0) == 0, headsPassedOn == connection.responsesFinished, connection.acceptsRequests
         else {
             passOn(head: headBytes, context: context)
             return
@@ -137,7 +134,7 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
         if let left = connection.preRouted {
             // NIO's decoder did not deliver the head: it judged it malformed and answers that.
             connection.preRouted = nil
-            Self.discard(left.route)
+            left.route.discard()
         }
     }
 
@@ -173,13 +170,6 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
         return buffer
     }
 
-    /// Lets go of what a route holds that would otherwise outlive it: a watch on the cache.
-    static func discard(_ route: Route) {
-        if case .response(let response) = route, case .watch(let stream) = response.body {
-            stream.watcher.stop()
-        }
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // At end of input, NIO's decoder must see what is left of an unfinished head: it reports
         // a truncated request as it always has.
@@ -192,11 +182,11 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        connection.chunkOutput = context
+        connection.rawOutput = context
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        connection.chunkOutput = nil
+        connection.rawOutput = nil
         // Removed from a live connection, the bytes held go on to the decoder; at close they
         // are nobody's.
         if let unread, context.channel.isActive {

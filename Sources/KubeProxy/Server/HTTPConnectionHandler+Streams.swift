@@ -4,9 +4,10 @@ import NIOHTTP1
 
 /// Watches from the cache and bodies from the upstream.
 extension HTTPConnectionHandler {
-    func startWatch(_ stream: WatchStream, context: ChannelHandlerContext) {
+    /// Starts streaming `stream`; `hasBody` is false for an answer to `HEAD`.
+    func startWatch(_ stream: WatchStream, hasBody: Bool, context: ChannelHandlerContext) {
         let deadline = stream.timeout.map { NIODeadline.now() + TimeAmount($0) }
-        responding = .watch(ActiveWatch(stream: stream, deadline: deadline))
+        responding = .watch(ActiveWatch(stream: stream, deadline: deadline, hasBody: hasBody))
         context.flush()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let batcher = batchers.batcher(for: context.eventLoop)
@@ -40,7 +41,7 @@ extension HTTPConnectionHandler {
         while context.channel.isWritable {
             switch watch.stream.watcher.next(maxBytes: limits.writeChunkBytes) {
             case .events(let segments):
-                writeWatchChunk(segments, context: context)
+                writeWatchChunk(segments, of: watch, context: context)
             case .idle:
                 return
             case .ended:
@@ -54,11 +55,12 @@ extension HTTPConnectionHandler {
     /// NIO's HTTP handlers (from `CachedReadFastPath`'s place in the pipeline), which would
     /// otherwise each handle every event for every watcher — at a fan-out of thousands, most of
     /// kcache's work besides the socket writes. The response's head and its last chunk still go
-    /// through them, so they frame the response as usual.
-    func writeWatchChunk(_ segments: [ArraySlice<UInt8>], context: ChannelHandlerContext) {
+    /// through them, so they frame the response as usual. An answer to `HEAD` has no body: its
+    /// events go through NIO's encoder, which drops them.
+    func writeWatchChunk(_ segments: [ArraySlice<UInt8>], of watch: ActiveWatch, context: ChannelHandlerContext) {
         let count = segments.reduce(0) { $0 + $1.count }
         guard count > 0 else { return }  // an empty chunk would end the response
-        guard let output = chunkOutput else {
+        guard watch.hasBody, let output = rawOutput else {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer(segments, context: context)))), promise: nil)
             return
         }
@@ -95,7 +97,7 @@ extension HTTPConnectionHandler {
         // claim to follow. The watcher gives one only when the client is keeping up.
         pump(context: context)
         if case .watch(let watch) = responding, context.channel.isWritable, let line = watch.stream.watcher.bookmark() {
-            writeWatchChunk([line[...]], context: context)
+            writeWatchChunk([line[...]], of: watch, context: context)
         }
         scheduleBookmark(context: context)
     }

@@ -13,7 +13,8 @@ import NIOHTTP1
 /// pulled from its `CacheWatcher` whenever the channel is writable (so a client that stops
 /// reading stops the pulling, and the cache's lag bound ends it), an upstream body is written
 /// chunk by chunk, each awaited. Requests are answered one at a time per connection, in order
-/// (NIO's pipelining handler holds the next one back).
+/// (NIO's pipelining handler holds the next one back; `CachedReadFastPath`, in front, answers
+/// what it can only while nothing here is in flight).
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -51,9 +52,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var preRouted: (request: ProxyRequest, route: Route)?
     /// Responses ended so far; the connection is idle when it has received as many heads.
     private(set) var responsesFinished = 0
-    /// Where watch chunks are written, framed: `CachedReadFastPath`'s context, in front of
-    /// NIO's HTTP handlers (`writeWatchChunk`); nil without one.
-    var chunkOutput: ChannelHandlerContext?
+    /// Where this handler writes bytes it frames itself, in front of NIO's HTTP handlers:
+    /// `CachedReadFastPath`'s context. Watch chunks (`writeWatchChunk`) and `100 Continue`
+    /// go this way; nil without a fast path.
+    var rawOutput: ChannelHandlerContext?
 
     /// What the connection is writing.
     enum Responding {
@@ -70,6 +72,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var stream: WatchStream
         var deadline: NIODeadline?
         var timers: [Scheduled<Void>] = []
+        /// The response has a body: not an answer to `HEAD`, whose body NIO's encoder drops.
+        var hasBody: Bool
     }
 
     init(router: Router, limits: ServerLimits, observer: any RequestObserver, batchers: EventLoopBatchers) {
@@ -177,7 +181,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         current = RequestRecord(request: request, start: .now)
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init)
         if let declaredLength, declaredLength > limits.maxRequestBodyBytes {
-            if let routed { CachedReadFastPath.discard(routed.route) }
+            routed?.route.discard()
             keepAlive = false
             observer.limitExceeded(.bodyBytes)
             start(.status(.requestEntityTooLarge(
@@ -196,8 +200,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if declaredLength.map({ $0 > 0 }) ?? head.headers.contains(name: "transfer-encoding") {
                 armReadTimer(limits.requestBodyTimeout, for: .bodyTimeout, context: context)
                 if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                    let interim = HTTPResponseHead(version: head.version, status: .continue)
-                    context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+                    // Written in front of NIO's handlers: the response compressor pairs every
+                    // response head, interim ones too, with a request it saw, and traps on
+                    // the final one. Without that place the client sends the body after its
+                    // own short wait, as clients do when no interim response comes.
+                    rawOutput?.writeAndFlush(NIOAny(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
                 }
             }
             let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength, ending: ending)
@@ -257,7 +264,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.flush()
             pump(context: context)
         case .watch(let stream):
-            startWatch(stream, context: context)
+            startWatch(stream, hasBody: current?.request.method != "HEAD", context: context)
         case .upstream(let chunks, let cancel):
             context.flush()
             startUpstreamBody(chunks, cancel: cancel, context: context)

@@ -4,7 +4,7 @@
 /// Strict on purpose: it accepts the heads well-behaved clients send — a request line of a
 /// common method, a path-and-query target and `HTTP/1.0` or `HTTP/1.1`, header lines of token name and visible value, CRLF
 /// line ends — and calls anything else `.unsupported` (a bare LF, obsolete line folding,
-/// control characters, two `Content-Length`s), so NIO's decoder, which sees the same bytes
+/// control characters, two `Content-Length`s, any `Transfer-Encoding` or upgrade), so NIO's decoder, which sees the same bytes
 /// then, judges and answers it exactly as it does every other request.
 package struct RequestHead {
     package var method: String
@@ -17,10 +17,8 @@ package struct RequestHead {
     package var headers: [(name: String, value: String)]
     /// `Content-Length`, when the request has one.
     package var contentLength: Int?
-    /// A `Transfer-Encoding` header is present: the body's framing is the decoder's business.
-    package var hasTransferEncoding = false
-    /// `Connection` names `close` or `upgrade`, or the request carries `Upgrade` or `Expect`:
-    /// the connection handler deals with those.
+    /// `Connection` names `close`, or the request carries `Expect`: the connection handler
+    /// deals with those.
     package var needsConnectionHandling = false
     /// The bytes the head took, its final empty line included.
     package var length: Int
@@ -95,12 +93,14 @@ package struct RequestHead {
             else { return false }
             contentLength = length
         case 17 where name.caseInsensitiveEquals("transfer-encoding"):
-            hasTransferEncoding = true
+            return false  // the body's framing (and what codings are allowed) is NIO's business
         case 10 where name.caseInsensitiveEquals("connection"):
             let lowered = value.lowercased()
-            if lowered.contains("close") || lowered.contains("upgrade") { needsConnectionHandling = true }
+            // After an upgrade request NIO's decoder reads nothing more on the connection.
+            if lowered.contains("upgrade") { return false }
+            if lowered.contains("close") { needsConnectionHandling = true }
         case 7 where name.caseInsensitiveEquals("upgrade"):
-            needsConnectionHandling = true
+            return false
         case 6 where name.caseInsensitiveEquals("expect"):
             needsConnectionHandling = true
         default:

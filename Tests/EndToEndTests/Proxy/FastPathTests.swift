@@ -169,6 +169,45 @@ struct FastPathTests {
         }
     }
 
+    /// A write sent with `Expect: 100-continue` (curl does for large bodies) gets the interim
+    /// `100 Continue`, then its answer once the body follows; a fast-answered GET after it on
+    /// the same connection is answered too.
+    @Test func expectContinueIsAnsweredThenTheWrite() async throws {
+        try await HardeningFixture.with { fixture in
+            let socket = try RawSocket(port: fixture.port)
+            defer { socket.close() }
+            let reader = PipelinedResponses(socket)
+            let json = Self.configMap("after-continue")
+            try socket.send(Array(("POST /api/v1/namespaces/ns-0/configmaps HTTP/1.1\r\nHost: kcache\r\n"
+                + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(json.utf8.count)\r\n\r\n").utf8))
+            let interim = try await reader.next(bodyless: true)
+            #expect(interim.status == 100, "\(interim)")
+            try socket.send(Array(json.utf8))
+            let created = try await reader.next()
+            #expect(created.status == 201 && created.name == "after-continue", "\(created)")
+            try socket.send(Array(Self.get(Self.cm0).utf8))
+            let get = try await reader.next()
+            #expect(get.status == 200 && get.name == "cm-0", "\(get)")
+        }
+    }
+
+    /// A `HEAD` of a watch is answered with the watch's head and no body at all: no events
+    /// follow on the connection, which then answers a GET.
+    @Test func headOfAWatchHasNoBody() async throws {
+        try await HardeningFixture.with { fixture in
+            let socket = try RawSocket(port: fixture.port)
+            defer { socket.close() }
+            let reader = PipelinedResponses(socket)
+            try socket.send(Array("HEAD /api/v1/namespaces/ns-0/configmaps?watch=1&timeoutSeconds=1 HTTP/1.1\r\nHost: kcache\r\n\r\n".utf8))
+            let head = try await reader.next(bodyless: true)
+            #expect(head.status == 200, "\(head)")
+            try socket.send(Array(Self.get(Self.cm0).utf8))
+            let get = try await reader.next()
+            #expect(get.statusLine.hasPrefix("HTTP/1.1 200"), "the next bytes are not the GET's answer: \(get)")
+            #expect(get.name == "cm-0", "\(get)")
+        }
+    }
+
     /// A malformed head after fast-answered GETs on one connection goes to NIO's decoder,
     /// which answers it `400` with a `Status` and closes the connection, after the GETs'
     /// answers. A `HEAD` (never fast-pathed) is answered with the GET's `Content-Length` and
