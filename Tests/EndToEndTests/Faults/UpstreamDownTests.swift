@@ -91,7 +91,10 @@ struct UpstreamDownTests {
             let written = try await fixture.client.send(
                 "POST", fixture.baseURL + "/api/v1/namespaces/ns-0/configmaps", json: #"{"metadata":{"name":"after-down"}}"#)
             #expect(written.status == 201, "\(written.text)")
-            #expect(try await fixture.get("/readyz?verbose").text.contains("[+]upstream ok"))
+            // Once discovery has refreshed too (it may have failed during the outage).
+            try await waitUntil(timeout: .seconds(60), "/readyz?verbose to show the upstream ok") {
+                try await fixture.get("/readyz?verbose").text.contains("[+]upstream ok")
+            }
             try await fixture.expectCacheEqualsSim()
         }
     }
