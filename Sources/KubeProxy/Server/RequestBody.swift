@@ -76,8 +76,11 @@ public struct ServerLimits: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// A request body must arrive completely within this long after its head.
     public var requestBodyTimeout: Duration = .seconds(60)
-    /// Bytes a response writer hands the socket at a time.
-    public var writeChunkBytes = 256 << 10
+    /// Bytes a response writer hands the socket at a time. A streaming LIST holds at most
+    /// about twice this per connection (the piece being written and the channel's high water
+    /// mark). 1 MiB rather than 256 KiB: a 19 MB LIST then takes 7.4 ms instead of 11.8 ms
+    /// (`kcache-bench --scenario list-nginx`), with a quarter of the writes and wakeups.
+    public var writeChunkBytes = 1 << 20
     /// On graceful shutdown, how long a response in progress may take to finish (watches are
     /// ended at once, but a client that does not read cannot take even the end of its
     /// stream); then its connection is closed, so shutdown and the snapshot saved after it
