@@ -70,6 +70,7 @@ bench: deps bench-tools
 	$(SWIFT) build -c release --product kcache --scratch-path .build-release
 	$(SWIFT) build -c release --product kcache-bench --scratch-path .build-release
 	.build-release/release/kcache-bench --scenario json
+	.build-release/release/kcache-bench --scenario read-after-write
 	.build-release/release/kcache-bench --scenario all
 
 ## bench-ci: every scenario at small sizes (seconds), from the debug build the tests use; checks that
