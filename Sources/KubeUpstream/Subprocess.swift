@@ -70,9 +70,17 @@ public struct Subprocess: Sendable {
         defer { for pointer in envp ?? [] { free(pointer) } }
 
         var pid: pid_t = 0
-        let result = envp.map { envp in
-            envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, UnsafeMutablePointer(mutating: $0.baseAddress)) }
-        } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        var result: Int32 = 0
+        // `ETXTBSY`: some process holds the executable open for writing — typically a child
+        // another thread was starting just as the file was written, which keeps the writer's
+        // descriptor until its own exec. It passes; retry for up to about half a second.
+        for delay in [0, 2, 4, 8, 16, 32, 64, 128, 256] as [UInt32] {
+            if delay > 0 { usleep(delay * 1000) }
+            result = envp.map { envp in
+                envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, UnsafeMutablePointer(mutating: $0.baseAddress)) }
+            } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+            if result != ETXTBSY { break }
+        }
         for descriptor in [input.read, output.write, error.write] { close(descriptor) }
         guard result == 0 else {
             for descriptor in [input.write, output.read, error.read] { close(descriptor) }
