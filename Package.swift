@@ -32,6 +32,8 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // glibc's posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module hides.
+        .target(name: "CSpawn"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "KubeUpstream",
             dependencies: [
-                "KubeAPI", "CCurl",
+                "KubeAPI", "CCurl", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),

@@ -1,3 +1,4 @@
+import CSpawn
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,9 +15,10 @@ import Darwin
 ///
 /// The child gets an empty signal mask and default dispositions for the signals kcache
 /// handles (Dispatch and NIO threads block signals, and a child inherits the mask), and
-/// optionally a process group of its own. The pipe ends are close-on-exec, so no other child
-/// inherits them; descriptors kcache opens elsewhere (NIO, libcurl, SQLite) are opened
-/// close-on-exec too.
+/// optionally a process group of its own. It inherits no descriptor but its three standard
+/// streams: NIO's sockets and epoll descriptors are not close-on-exec, and an exec plugin must
+/// not hold kcache's listening socket or its clients' connections (glibc ≥ 2.34 closes the
+/// rest in the child; the pipe ends are close-on-exec in any case).
 public struct Subprocess: Sendable {
     public let pid: pid_t
     /// Write end of the child's standard input (close it to send EOF).
@@ -46,6 +48,7 @@ public struct Subprocess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input.read, 0)
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, error.write, 2)
+        _ = cspawn_file_actions_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
