@@ -39,7 +39,8 @@ enum RequestHeadTarget {
             guard decoded.method.rawValue == head.method, decoded.uri == head.target,
                   decoded.version == (head.isHTTP11 ? .http1_1 : .http1_0)
             else {
-                throw InvariantViolation("request line: NIO \(decoded.method) \(decoded.uri) \(decoded.version), fast path \(head.method) \(head.target)")
+                throw InvariantViolation(
+                    "request line: NIO \(decoded.method) \(decoded.uri) \(decoded.version), fast path \(head.method) \(head.target)")
             }
             let names = decoded.headers.map(\.name), values = decoded.headers.map(\.value)
             guard names == head.headers.map(\.name), values == head.headers.map(\.value) else {

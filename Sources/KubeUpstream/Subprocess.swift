@@ -80,7 +80,9 @@ public struct Subprocess: Sendable {
         for delay in [0, 2, 4, 8, 16, 32, 64, 128, 256] as [UInt32] {
             if delay > 0 { usleep(delay * 1000) }
             result = envp.map { envp in
-                envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, UnsafeMutablePointer(mutating: $0.baseAddress)) }
+                envp.withUnsafeBufferPointer {
+                    posix_spawn(&pid, executable, &actions, &attributes, argv, UnsafeMutablePointer(mutating: $0.baseAddress))
+                }
             } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
             if result != ETXTBSY { break }
         }

@@ -112,7 +112,8 @@ final class CachedReadFastPath: ChannelInboundHandler, RemovableChannelHandler {
         if let length = head.contentLength, length > 0 {
             mode = .passingBody(remaining: length)
         }
-        guard head.method == "GET", head.isHTTP11, !head.needsConnectionHandling, (head.contentLength ?? 0) == 0, headsPassedOn == connection.responsesFinished, connection.acceptsRequests
+        guard head.method == "GET", head.isHTTP11, !head.needsConnectionHandling, (head.contentLength ?? 0) == 0,
+              headsPassedOn == connection.responsesFinished, connection.acceptsRequests
         else {
             passOn(head: headBytes, context: context)
             return

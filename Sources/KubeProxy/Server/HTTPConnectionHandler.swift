@@ -204,7 +204,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                     // response head, interim ones too, with a request it saw, and traps on
                     // the final one. Without that place the client sends the body after its
                     // own short wait, as clients do when no interim response comes.
-                    rawOutput?.writeAndFlush(NIOAny(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+                    let interim = context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")
+                    rawOutput?.writeAndFlush(NIOAny(interim), promise: nil)
                 }
             }
             let requestBody = RequestBody(chunks: chunks, contentLength: declaredLength, ending: ending)
