@@ -158,8 +158,6 @@ let package = Package(
             dependencies: [
                 "KubeProxy", "KubeSim", "KubeTestSupport", "KubeCache", "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -202,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzCorpusTests",
-            dependencies: ["FuzzTargets", "KubeAPI", "KubeProxy", "KubeUpstream"],
+            dependencies: ["FuzzTargets", "KubeAPI", "KubeProxy", "KubeTestSupport", "KubeUpstream"],
             swiftSettings: strict
         ),
     ],

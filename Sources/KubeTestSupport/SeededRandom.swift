@@ -1,13 +1,14 @@
 /// SplitMix64: a small, fast generator whose whole sequence follows from its seed, so a
-/// failing run of the randomized fault test replays from the seed it prints.
-struct SeededRandom: RandomNumberGenerator {
+/// failing randomized test (the fault test, the request-head mutations) replays from the seed
+/// it prints.
+public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -16,12 +17,12 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// An integer in `0..<bound`.
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         Int.random(in: 0..<bound, using: &self)
     }
 
     /// One of `choices`, each as likely as its weight.
-    mutating func weighted<T>(_ choices: [(T, Int)]) -> T {
+    public mutating func weighted<T>(_ choices: [(T, Int)]) -> T {
         var pick = below(choices.reduce(0) { $0 + $1.1 })
         for (choice, weight) in choices {
             if pick < weight { return choice }
